@@ -1,0 +1,60 @@
+"""Who may do what: the one place roles are checked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aftersales.accounts.roles import STAFF_ROLES, Role
+from aftersales.core.errors import Forbidden
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext_lazy as _
+
+NOT_ALLOWED = _("You are not allowed to do this.")
+
+
+def user_roles(user: Any) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_aftersales_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            cached.add(Role.ADMIN)
+        user._aftersales_roles = cached
+    return cached
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def is_customer_contact(user: Any) -> bool:
+    return customer_id_of(user) is not None and not is_staff_member(user)
+
+
+def is_staff_member(user: Any) -> bool:
+    return bool(user_roles(user) & STAFF_ROLES)
+
+
+def customer_id_of(user: Any) -> int | None:
+    """The customer organisation a contact's login belongs to, or None for staff."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.contact.customer_id
+    except ObjectDoesNotExist:
+        return None
+
+
+def can(user: Any, permission: str) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.has_perm(permission)
+
+
+def require(user: Any, permission: str) -> None:
+    if not can(user, permission):
+        raise Forbidden(NOT_ALLOWED)
+
+
+def require_role(user: Any, *roles: str) -> None:
+    if not has_role(user, *roles):
+        raise Forbidden(NOT_ALLOWED)

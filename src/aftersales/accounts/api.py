@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from aftersales.accounts import services
+from aftersales.accounts.access import customer_id_of, user_roles
+from aftersales.accounts.models import ApiToken
+
+router = Router(tags=["auth"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class MeOut(Schema):
+    username: str
+    display_name: str
+    roles: list[str]
+    customer_id: int | None
+    language: str
+    time_zone: str
+
+
+@router.post("/auth/token", response={200: TokenOut}, auth=None)
+def token_create(request: HttpRequest, payload: TokenIn):
+    user = services.credentials_check(
+        request=request, username=payload.username, password=payload.password
+    )
+    return {"token": services.token_issue(user=user, name="api")}
+
+
+@router.delete("/auth/token", response={204: None})
+def token_delete(request: HttpRequest):
+    """Revoke the token this request was made with."""
+    raw = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    token = ApiToken.objects.filter(key_hash=services.hash_token(raw)).first()
+    if token is not None:
+        services.token_revoke(token=token)
+    return 204, None
+
+
+@router.get("/auth/me", response=MeOut)
+def me(request: HttpRequest):
+    user = request.auth
+    return {
+        "username": user.username,
+        "display_name": str(user),
+        "roles": sorted(user_roles(user)),
+        "customer_id": customer_id_of(user),
+        "language": user.language,
+        "time_zone": user.time_zone,
+    }

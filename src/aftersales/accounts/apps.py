@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class AccountsConfig(AppConfig):
+    name = "aftersales.accounts"
+    label = "accounts"
+    verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from aftersales.accounts.roles import sync_role_groups
+
+        # Permissions exist only after every app migrated, so groups are synced then.
+        post_migrate.connect(sync_role_groups, dispatch_uid="aftersales.sync_role_groups")

@@ -1,0 +1,152 @@
+"""Writes on accounts: users with roles, API tokens, login throttling."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.models import ApiToken, User
+from aftersales.accounts.roles import Role
+from aftersales.core.errors import Forbidden, Invalid
+
+TOKEN_PREFIX = "as_"
+BAD_CREDENTIALS = _("Wrong username or password.")
+TOO_MANY_FAILURES = _("Too many failed logins. Try again in a few minutes.")
+USERNAME_TAKEN = _("This username is already taken.")
+UNKNOWN_ROLE = _("Unknown role.")
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def token_issue(*, user: User, name: str = "") -> str:
+    """Create a token for the user and return its clear text, which is never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, name=name, prefix=raw[:10], key_hash=hash_token(raw))
+    return raw
+
+
+def token_revoke(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def token_user(raw: str) -> User | None:
+    """Return the active user behind a token, or None."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    # Touch at most once a minute: a write per request would serialise API clients on SQLite.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def _failure_keys(username: str, address: str) -> list[str]:
+    digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:24]
+    return [f"login-fail:user:{digest}", f"login-fail:addr:{address}"]
+
+
+def login_is_throttled(*, username: str, address: str) -> bool:
+    limit = settings.LOGIN_FAILURE_LIMIT
+    return any((cache.get(key) or 0) >= limit for key in _failure_keys(username, address))
+
+
+def login_failure_record(*, username: str, address: str) -> None:
+    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    for key in _failure_keys(username, address):
+        if not cache.add(key, 1, timeout=window):
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, timeout=window)
+
+
+def login_failures_clear(*, username: str, address: str) -> None:
+    cache.delete(_failure_keys(username, address)[0])
+
+
+def credentials_check(*, request, username: str, password: str) -> User:
+    """Authenticate with throttling; raise Forbidden on failure or when throttled."""
+    address = client_address(request)
+    if login_is_throttled(username=username, address=address):
+        raise Forbidden(TOO_MANY_FAILURES, extra={"throttled": True})
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        login_failure_record(username=username, address=address)
+        raise Forbidden(BAD_CREDENTIALS)
+    login_failures_clear(username=username, address=address)
+    return user
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str | None,
+    role: str,
+    display_name: str = "",
+    email: str = "",
+    phone: str = "",
+    manager_level: str = "",
+) -> User:
+    """Create a login with one role; staff roles may enter the console, admins the admin site."""
+    if role not in Role.values:
+        raise Invalid(UNKNOWN_ROLE, field="role")
+    if not username.strip():
+        raise Invalid(_("This field is required."), field="username")
+    if User.objects.filter(username__iexact=username).exists():
+        raise Invalid(USERNAME_TAKEN, field="username")
+    if password:
+        try:
+            validate_password(password)
+        except ValidationError as exc:
+            raise Invalid(" ".join(exc.messages), field="password") from exc
+    user = User(
+        username=username,
+        display_name=display_name,
+        email=email,
+        phone=phone,
+        manager_level=manager_level,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    group, _created = Group.objects.get_or_create(name=role)
+    user.groups.add(group)
+    return user
+
+
+def user_preferences_update(*, user: User, language: str, time_zone: str) -> User:
+    user.language = language
+    user.time_zone = time_zone
+    user.save(update_fields=["language", "time_zone"])
+    return user

@@ -1,0 +1,76 @@
+"""The one NinjaAPI at /api/v1: bearer tokens or the browser session, JSON errors."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from aftersales.accounts.api import router as accounts_router
+from aftersales.accounts.services import token_user
+from aftersales.core.errors import ApplicationError, error_body
+from aftersales.registry.api import router as registry_router
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        user = token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class BrowserSession(APIKeyCookie):
+    """The staff UI's session cookie; unsafe methods still need the CSRF token."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="aftersales API",
+    version="1",
+    description="After-sales service and technical-support platform (售后服务与技术支持平台).",
+    auth=[BearerToken(), BrowserSession()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError):
+    return api.create_response(request, error_body(exc), status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404):
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError):
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError):
+    return api.create_response(request, {"detail": "Authentication required."}, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.get("/health", auth=None, include_in_schema=False)
+def health(request: HttpRequest):
+    return {"status": "ok"}
+
+
+api.add_router("", accounts_router)
+api.add_router("", registry_router)

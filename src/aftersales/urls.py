@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from aftersales.api import api
+from aftersales.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("aftersales.accounts.urls")),
+    path("registry/", include("aftersales.registry.urls")),
+    path("portal/", include("aftersales.portal.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
