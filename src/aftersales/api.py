@@ -11,6 +11,7 @@ from aftersales.accounts.api import router as accounts_router
 from aftersales.accounts.services import token_user
 from aftersales.core.errors import ApplicationError, error_body
 from aftersales.registry.api import router as registry_router
+from aftersales.registry.lookup_api import router as lookup_router
 
 
 class BearerToken(HttpBearer):
@@ -74,3 +75,4 @@ def health(request: HttpRequest):
 
 api.add_router("", accounts_router)
 api.add_router("", registry_router)
+api.add_router("", lookup_router)

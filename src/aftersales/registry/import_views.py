@@ -1,0 +1,5 @@
+"""Spreadsheet import and export pages."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
