@@ -10,7 +10,10 @@ from tests import factories
 def _isolated_cache(settings, tmp_path):
     """Each test gets its own cache so login throttling never leaks between tests."""
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": str(tmp_path),
+        }
     }
     settings.MEDIA_ROOT = tmp_path / "media"
 

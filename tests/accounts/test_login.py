@@ -5,7 +5,9 @@ from tests.factories import PASSWORD
 
 @pytest.mark.django_db
 def test_staff_login_lands_on_the_console(client, seat):
-    response = client.post("/accounts/login/", {"username": "seat", "password": PASSWORD}, follow=True)
+    response = client.post(
+        "/accounts/login/", {"username": "seat", "password": PASSWORD}, follow=True
+    )
     assert response.redirect_chain[-1][0] == "/registry/lookup/"
 
 
@@ -52,7 +54,11 @@ def test_password_change_requires_the_old_password(client, seat):
     client.force_login(seat)
     response = client.post(
         "/accounts/password/",
-        {"old_password": "wrong", "new_password1": "An0ther-Pass!", "new_password2": "An0ther-Pass!"},
+        {
+            "old_password": "wrong",
+            "new_password1": "An0ther-Pass!",
+            "new_password2": "An0ther-Pass!",
+        },
     )
     assert response.status_code == 200
     seat.refresh_from_db()

@@ -9,7 +9,9 @@ from tests.factories import PASSWORD
 @pytest.mark.django_db
 def test_token_from_username_and_password_authenticates_api_calls(client, seat):
     response = client.post(
-        "/api/v1/auth/token", {"username": "seat", "password": PASSWORD}, content_type="application/json"
+        "/api/v1/auth/token",
+        {"username": "seat", "password": PASSWORD},
+        content_type="application/json",
     )
     assert response.status_code == 200
     token = response.json()["token"]
@@ -21,7 +23,9 @@ def test_token_from_username_and_password_authenticates_api_calls(client, seat):
 @pytest.mark.django_db
 def test_token_is_stored_only_as_a_hash(client, seat):
     token = client.post(
-        "/api/v1/auth/token", {"username": "seat", "password": PASSWORD}, content_type="application/json"
+        "/api/v1/auth/token",
+        {"username": "seat", "password": PASSWORD},
+        content_type="application/json",
     ).json()["token"]
     stored = ApiToken.objects.get(user=seat)
     assert token not in (stored.key_hash, stored.prefix)
@@ -31,7 +35,9 @@ def test_token_is_stored_only_as_a_hash(client, seat):
 @pytest.mark.django_db
 def test_wrong_password_gets_no_token(client, seat):
     response = client.post(
-        "/api/v1/auth/token", {"username": "seat", "password": "nope"}, content_type="application/json"
+        "/api/v1/auth/token",
+        {"username": "seat", "password": "nope"},
+        content_type="application/json",
     )
     assert response.status_code == 403
     assert ApiToken.objects.count() == 0
@@ -39,7 +45,9 @@ def test_wrong_password_gets_no_token(client, seat):
 
 @pytest.mark.django_db
 def test_token_request_without_password_names_the_field(client):
-    response = client.post("/api/v1/auth/token", {"username": "seat"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token", {"username": "seat"}, content_type="application/json"
+    )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][-1] == "password"
 

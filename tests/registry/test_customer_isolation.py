@@ -23,7 +23,9 @@ def test_other_customers_asset_answers_404_to_a_contact(api_as, contact_a, custo
 @pytest.mark.django_db
 def test_contact_cannot_add_contacts_to_another_customer(api_as, contact_a, customer_b):
     response = api_as(contact_a.user).post(
-        f"/api/v1/customers/{customer_b.code}/contacts", {"name": "x"}, content_type="application/json"
+        f"/api/v1/customers/{customer_b.code}/contacts",
+        {"name": "x"},
+        content_type="application/json",
     )
     assert response.status_code == 404
 

@@ -6,7 +6,8 @@ from aftersales.registry.models import Asset, Contact, Customer
 @pytest.mark.django_db
 def test_seat_creates_a_customer(api_as, seat):
     response = api_as(seat).post(
-        "/api/v1/customers", {"code": "KH-900", "name": "江苏移动", "region": "华东"},
+        "/api/v1/customers",
+        {"code": "KH-900", "name": "江苏移动", "region": "华东"},
         content_type="application/json",
     )
     assert response.status_code == 201
@@ -36,8 +37,13 @@ def test_engineer_may_not_create_customers(api_as, engineer):
 def test_contact_with_username_gets_a_portal_login(api_as, seat, customer_a):
     response = api_as(seat).post(
         f"/api/v1/customers/{customer_a.code}/contacts",
-        {"name": "王伟", "phone": "+86 138-0013-8000", "email": "wang@example.cn",
-         "username": "wangwei", "password": "Portal-Pass-2026"},
+        {
+            "name": "王伟",
+            "phone": "+86 138-0013-8000",
+            "email": "wang@example.cn",
+            "username": "wangwei",
+            "password": "Portal-Pass-2026",
+        },
         content_type="application/json",
     )
     assert response.status_code == 201
@@ -49,7 +55,8 @@ def test_contact_with_username_gets_a_portal_login(api_as, seat, customer_a):
 @pytest.mark.django_db
 def test_contact_with_bad_email_names_the_field(api_as, seat, customer_a):
     response = api_as(seat).post(
-        f"/api/v1/customers/{customer_a.code}/contacts", {"name": "王伟", "email": "not-mail"},
+        f"/api/v1/customers/{customer_a.code}/contacts",
+        {"name": "王伟", "email": "not-mail"},
         content_type="application/json",
     )
     assert response.status_code == 422
@@ -57,13 +64,30 @@ def test_contact_with_bad_email_names_the_field(api_as, seat, customer_a):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ["dispatcher", "engineer", "expert", "rma_admin", "warehouse",
-                                  "manager", "complaint_officer", "admin"])
+@pytest.mark.parametrize(
+    "role",
+    [
+        "dispatcher",
+        "engineer",
+        "expert",
+        "rma_admin",
+        "warehouse",
+        "manager",
+        "complaint_officer",
+        "admin",
+    ],
+)
 def test_admin_creates_staff_of_each_role(api_as, admin_user, role):
     response = api_as(admin_user).post(
         "/api/v1/engineers",
-        {"username": f"u-{role}", "password": "Strong-Pass-2026", "name": "李娜",
-         "phone": "13900001111", "email": "li@example.cn", "role": role},
+        {
+            "username": f"u-{role}",
+            "password": "Strong-Pass-2026",
+            "name": "李娜",
+            "phone": "13900001111",
+            "email": "li@example.cn",
+            "role": role,
+        },
         content_type="application/json",
     )
     assert response.status_code == 201
@@ -85,8 +109,14 @@ def test_unknown_staff_role_names_the_field(api_as, admin_user):
 def test_asset_is_registered_with_its_vendor_and_model(api_as, seat, customer_a):
     response = api_as(seat).post(
         "/api/v1/assets",
-        {"customer": customer_a.code, "serial_number": "210235A1B2C3", "product_model": "S5735",
-         "vendor": "华为", "accepted_on": "2025-03-01", "warranty_months": 36},
+        {
+            "customer": customer_a.code,
+            "serial_number": "210235A1B2C3",
+            "product_model": "S5735",
+            "vendor": "华为",
+            "accepted_on": "2025-03-01",
+            "warranty_months": 36,
+        },
         content_type="application/json",
     )
     assert response.status_code == 201
@@ -97,8 +127,13 @@ def test_asset_is_registered_with_its_vendor_and_model(api_as, seat, customer_a)
 def test_asset_with_bad_date_names_the_field_and_writes_nothing(api_as, seat, customer_a):
     response = api_as(seat).post(
         "/api/v1/assets",
-        {"customer": customer_a.code, "serial_number": "X1", "product_model": "S5735",
-         "vendor": "华为", "accepted_on": "2025-13-45"},
+        {
+            "customer": customer_a.code,
+            "serial_number": "X1",
+            "product_model": "S5735",
+            "vendor": "华为",
+            "accepted_on": "2025-13-45",
+        },
         content_type="application/json",
     )
     assert response.status_code == 422

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from aftersales.accounts.roles import STAFF_ROLES, Role
-from aftersales.core.errors import Forbidden
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.roles import STAFF_ROLES, Role
+from aftersales.core.errors import Forbidden
 
 NOT_ALLOWED = _("You are not allowed to do this.")
 

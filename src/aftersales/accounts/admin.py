@@ -7,7 +7,10 @@ from aftersales.accounts.models import ApiToken, User
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (
-        ("aftersales", {"fields": ("display_name", "phone", "language", "time_zone", "manager_level")}),
+        (
+            "aftersales",
+            {"fields": ("display_name", "phone", "language", "time_zone", "manager_level")},
+        ),
     )
     list_display = ("username", "display_name", "email", "is_active", "is_staff")
     search_fields = ("username", "display_name", "email", "phone")

@@ -22,8 +22,17 @@ class Role(models.TextChoices):
 STAFF_ROLES = frozenset(Role) - {Role.CUSTOMER_CONTACT}
 
 _REGISTRY_MODELS = (
-    "customer", "contact", "project", "projectmember", "site", "vendor", "productmodel",
-    "asset", "topologyattachment", "engineer", "skill",
+    "customer",
+    "contact",
+    "project",
+    "projectmember",
+    "site",
+    "vendor",
+    "productmodel",
+    "asset",
+    "topologyattachment",
+    "engineer",
+    "skill",
 )
 _VIEW_REGISTRY = [f"registry.view_{m}" for m in _REGISTRY_MODELS]
 _EDIT_REGISTRY = [

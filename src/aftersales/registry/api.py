@@ -109,9 +109,7 @@ def asset_create(request: HttpRequest, payload: AssetIn):
     require(request.auth, "registry.add_asset")
     data = payload.dict()
     customer = selectors.customer_get_for_user(user=request.auth, code=data.pop("customer"))
-    return 201, services.asset_create(
-        customer=customer, parent_serial=data.pop("parent"), **data
-    )
+    return 201, services.asset_create(customer=customer, parent_serial=data.pop("parent"), **data)
 
 
 @router.get("/assets", response=AssetPage)
@@ -129,5 +127,3 @@ def asset_list(request: HttpRequest, params: Query[ListParams], customer: str = 
 @router.get("/assets/{serial_number}", response=AssetOut)
 def asset_detail(request: HttpRequest, serial_number: str):
     return selectors.asset_get_for_user(user=request.auth, serial_number=serial_number)
-
-

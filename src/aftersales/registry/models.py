@@ -232,7 +232,9 @@ class ProductModel(TimeStamped):
         verbose_name_plural = _("product models")
         ordering = ["vendor__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["vendor", "name"], name="product_model_unique_per_vendor")
+            models.UniqueConstraint(
+                fields=["vendor", "name"], name="product_model_unique_per_vendor"
+            )
         ]
 
     def __str__(self) -> str:
@@ -250,15 +252,27 @@ class Asset(TimeStamped):
         ProductModel, verbose_name=_("model"), on_delete=models.PROTECT, related_name="assets"
     )
     site = models.ForeignKey(
-        Site, verbose_name=_("site"), on_delete=models.PROTECT, null=True, blank=True,
+        Site,
+        verbose_name=_("site"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="assets",
     )
     project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.PROTECT, null=True, blank=True,
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="assets",
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("part of"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="components",
     )
     installed_on = models.DateField(_("installed on"), null=True, blank=True)
@@ -292,7 +306,11 @@ class TopologyAttachment(TimeStamped):
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="topologies"
     )
     project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.PROTECT, null=True, blank=True,
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="topologies",
     )
     title = models.CharField(_("title"), max_length=200)
@@ -300,7 +318,10 @@ class TopologyAttachment(TimeStamped):
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
 
@@ -330,17 +351,24 @@ class Engineer(TimeStamped):
     """A staff member's service profile: region, skills, on-call (any staff role)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("login"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        on_delete=models.PROTECT,
         related_name="engineer",
     )
     name = models.CharField(_("name"), max_length=100)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     region = models.CharField(_("region"), max_length=20, blank=True)
-    skills = models.ManyToManyField(Skill, verbose_name=_("skills"), blank=True, related_name="engineers")
+    skills = models.ManyToManyField(
+        Skill, verbose_name=_("skills"), blank=True, related_name="engineers"
+    )
     on_call = models.BooleanField(_("on call"), default=False)
     customers = models.ManyToManyField(
-        Customer, verbose_name=_("responsible for"), blank=True, related_name="engineers",
+        Customer,
+        verbose_name=_("responsible for"),
+        blank=True,
+        related_name="engineers",
     )
 
     class Meta:

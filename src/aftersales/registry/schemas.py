@@ -50,7 +50,9 @@ class EngineerIn(Schema):
     email: EmailStr | None = None
     role: str
     region: str = Field("", max_length=20)
-    manager_level: str = Field("", pattern="^(|technical|response_centre|technical_centre|general)$")
+    manager_level: str = Field(
+        "", pattern="^(|technical|response_centre|technical_centre|general)$"
+    )
 
 
 class EngineerOut(Schema):

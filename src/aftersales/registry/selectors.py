@@ -25,7 +25,9 @@ def customers_for_user(user: Any) -> QuerySet[Customer]:
     return qs.filter(pk=customer_id)
 
 
-def customer_search(*, user: Any, q: str = "", region: str = "", level: str = "") -> QuerySet[Customer]:
+def customer_search(
+    *, user: Any, q: str = "", region: str = "", level: str = ""
+) -> QuerySet[Customer]:
     qs = customers_for_user(user).select_related("service_manager")
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(address__icontains=q))

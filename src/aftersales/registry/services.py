@@ -53,7 +53,11 @@ def customer_create(
     if Customer.objects.filter(code__iexact=code).exists():
         raise Invalid(CODE_TAKEN, field="code")
     return Customer.objects.create(
-        code=code, name=name, region=region.strip(), address=address.strip(), level=level,
+        code=code,
+        name=name,
+        region=region.strip(),
+        address=address.strip(),
+        level=level,
         service_manager=service_manager,
     )
 
@@ -74,16 +78,27 @@ def contact_create(
     normalized = normalize_phone(phone) if phone else ""
     if phone and len(normalized) < 7:
         raise Invalid(BAD_PHONE, field="phone")
-    if normalized and Contact.objects.filter(customer=customer, phone_normalized=normalized).exists():
+    if (
+        normalized
+        and Contact.objects.filter(customer=customer, phone_normalized=normalized).exists()
+    ):
         raise Invalid(PHONE_TAKEN, field="phone")
     user = None
     if username:
         user = user_create(
-            username=username, password=password or None, role=Role.CUSTOMER_CONTACT,
-            display_name=name, email=email, phone=phone,
+            username=username,
+            password=password or None,
+            role=Role.CUSTOMER_CONTACT,
+            display_name=name,
+            email=email,
+            phone=phone,
         )
     return Contact.objects.create(
-        customer=customer, name=name, phone=phone.strip(), email=email.strip(), role=role,
+        customer=customer,
+        name=name,
+        phone=phone.strip(),
+        email=email.strip(),
+        role=role,
         user=user,
     )
 
@@ -105,17 +120,23 @@ def engineer_create(
     if role not in Role.values or role == Role.CUSTOMER_CONTACT:
         raise Invalid(STAFF_ROLE_ONLY, field="role")
     user = user_create(
-        username=username, password=password, role=role, display_name=name, email=email,
-        phone=phone, manager_level=manager_level,
+        username=username,
+        password=password,
+        role=role,
+        display_name=name,
+        email=email,
+        phone=phone,
+        manager_level=manager_level,
     )
     return Engineer.objects.create(user=user, name=name, phone=phone, email=email, region=region)
 
 
 def vendor_get_or_create(*, name: str) -> Vendor:
     name = _require("vendor", name)
-    vendor = Vendor.objects.filter(name__iexact=name).first() or Vendor.objects.filter(
-        code__iexact=name
-    ).first()
+    vendor = (
+        Vendor.objects.filter(name__iexact=name).first()
+        or Vendor.objects.filter(code__iexact=name).first()
+    )
     if vendor is None:
         vendor = Vendor.objects.create(code=name.upper()[:40], name=name)
     return vendor
@@ -147,19 +168,29 @@ def asset_create(
     serial_number = _require("serial_number", serial_number)
     if Asset.objects.filter(serial_number__iexact=serial_number).exists():
         raise Invalid(SERIAL_TAKEN, field="serial_number")
-    model = product_model_get_or_create(vendor=vendor_get_or_create(name=vendor), name=product_model)
+    model = product_model_get_or_create(
+        vendor=vendor_get_or_create(name=vendor), name=product_model
+    )
     parent = None
     if parent_serial:
-        parent = Asset.objects.filter(serial_number__iexact=parent_serial, customer=customer).first()
+        parent = Asset.objects.filter(
+            serial_number__iexact=parent_serial, customer=customer
+        ).first()
         if parent is None:
             raise Invalid(UNKNOWN_PARENT, field="parent")
     try:
         with transaction.atomic():
             return Asset.objects.create(
-                customer=customer, serial_number=serial_number, product_model=model,
-                accepted_on=accepted_on, installed_on=installed_on,
-                warranty_months=warranty_months, software_version=software_version,
-                site=site, project=project, parent=parent,
+                customer=customer,
+                serial_number=serial_number,
+                product_model=model,
+                accepted_on=accepted_on,
+                installed_on=installed_on,
+                warranty_months=warranty_months,
+                software_version=software_version,
+                site=site,
+                project=project,
+                parent=parent,
             )
     except IntegrityError as exc:  # a concurrent insert of the same serial
         raise Invalid(SERIAL_TAKEN, field="serial_number") from exc

@@ -18,8 +18,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--demo", action="store_true", help="load demo data into an empty database")
-        parser.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+        parser.add_argument(
+            "--demo", action="store_true", help="load demo data into an empty database"
+        )
+        parser.add_argument(
+            "--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2"))
+        )
 
     def handle(self, *args, host: str, port: int, demo: bool, web_workers: int, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -31,10 +35,22 @@ class Command(BaseCommand):
                 call_command("demo")
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "aftersales.settings"}
         web = [
-            sys.executable, "-m", "gunicorn", "aftersales.wsgi:application",
-            "--bind", f"{host}:{port}", "--workers", str(web_workers),
-            "--worker-class", "gthread", "--threads", "4", "--graceful-timeout", "10",
-            "--access-logfile", "-",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "aftersales.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(web_workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--graceful-timeout",
+            "10",
+            "--access-logfile",
+            "-",
         ]
         worker = [sys.executable, "-m", "aftersales.cli", "run_huey", "--quiet"]
         # Each child leads its own process group so a signal reaches its own children too.
