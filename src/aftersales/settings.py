@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "aftersales.core",
     "aftersales.accounts",
     "aftersales.registry",
+    "aftersales.notify",
+    "aftersales.sla",
+    "aftersales.cases",
     "aftersales.portal",
 ]
 
