@@ -7,6 +7,30 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
+def _english_messages(request, settings):
+    """Behaviour tests read our English message ids; tests marked `translations` see Chinese."""
+    if request.node.get_closest_marker("translations") is None:
+        settings.LOCALE_PATHS = []
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Argon2 is deliberately slow; tests that check the production hasher set it themselves.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _huey_in_memory():
+    """Tasks run in the test's own process and never touch var/huey.sqlite3."""
+    from huey.contrib.djhuey import HUEY
+
+    previous = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = previous
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings, tmp_path):
     """Each test gets its own cache so login throttling never leaks between tests."""
     settings.CACHES = {
@@ -63,3 +87,34 @@ def api_client_for(user) -> Client:
 def api_as():
     """api_as(user) gives a test client that sends that user's bearer token."""
     return api_client_for
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 (aiosmtpd); `.messages` holds what it received."""
+    from tests.notify.servers import running_smtp_server
+
+    with running_smtp_server() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = server.host, server.port
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = False, 5
+        yield server
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests put back the rows migrations seeded (case types, calendars, policies).
+
+    Django empties the database after a transactional test; without this, tests that run after
+    one in the same worker would find no seeded configuration.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", ())
+        transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+            name in fixtures for name in ("transactional_db", "live_server")
+        )
+        if transactional:
+            item.add_marker(
+                pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
+            )

@@ -25,10 +25,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            instance.save(update_fields=["password"])
 
 
 def _with_role(user: User, role: str) -> User:
@@ -123,3 +129,18 @@ class EngineerFactory(factory.django.DjangoModelFactory):
 
     class Params:
         username = factory.Sequence(lambda n: f"eng{n}")
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "registry.Skill"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"skill{n}")
+    name = factory.Sequence(lambda n: f"技能{n}")
+
+
+# Smallest valid files of each kind the topology upload accepts.
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF_BYTES = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+DRAWIO_BYTES = b'<?xml version="1.0"?>\n<mxfile host="app.diagrams.net"><diagram/></mxfile>\n'

@@ -9,9 +9,16 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from aftersales.accounts.api import router as accounts_router
 from aftersales.accounts.services import token_user
+from aftersales.cases.api import router as cases_router
+from aftersales.cases.email_api import router as inbound_email_router
+from aftersales.contracts.api import router as contracts_router
 from aftersales.core.errors import ApplicationError, error_body
+from aftersales.notify.api import router as notify_router
 from aftersales.registry.api import router as registry_router
+from aftersales.registry.import_api import router as import_router
 from aftersales.registry.lookup_api import router as lookup_router
+from aftersales.repairs.api import router as repairs_router
+from aftersales.sla.api import router as sla_router
 
 
 class BearerToken(HttpBearer):
@@ -76,3 +83,10 @@ def health(request: HttpRequest):
 api.add_router("", accounts_router)
 api.add_router("", registry_router)
 api.add_router("", lookup_router)
+api.add_router("", import_router)
+api.add_router("", cases_router)
+api.add_router("", inbound_email_router)
+api.add_router("", notify_router)
+api.add_router("", sla_router)
+api.add_router("", contracts_router)
+api.add_router("", repairs_router)

@@ -47,7 +47,9 @@ INSTALLED_APPS = [
     "aftersales.registry",
     "aftersales.notify",
     "aftersales.sla",
+    "aftersales.contracts",
     "aftersales.cases",
+    "aftersales.repairs",
     "aftersales.portal",
 ]
 
@@ -189,6 +191,8 @@ if SECURE_PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load-balancer health probes reach the app over plain HTTP; a redirect would fail them.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -202,3 +206,48 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"jieba": {"level": "WARNING"}},
 }
+
+# Notifications (notify app): SMTP time-out and the SMS gateway, checked strictly at start-up.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+SMS_BACKEND = env_str("SMS_BACKEND", "file")
+SMS_FILE_PATH = Path(env_str("SMS_FILE_PATH", str(VAR_DIR / "sms.log")))
+SMS_WEBHOOK_URL = env_str("SMS_WEBHOOK_URL")
+SMS_WEBHOOK_TEMPLATE = env_str("SMS_WEBHOOK_TEMPLATE", '{"phone": "$phone", "text": "$text"}')
+SMS_WEBHOOK_TIMEOUT = env_int("SMS_WEBHOOK_TIMEOUT", 10)
+
+
+def _sms_settings_checked() -> dict[str, str]:
+    """Refuse a bad SMS configuration at start-up; return the parsed webhook headers."""
+    import json
+    import string
+
+    from aftersales.lib.env import EnvError
+
+    if SMS_BACKEND not in {"console", "file", "webhook"}:
+        raise EnvError(f"SMS_BACKEND must be console, file or webhook, got {SMS_BACKEND!r}")
+    if SMS_BACKEND == "webhook" and not SMS_WEBHOOK_URL.startswith(("http://", "https://")):
+        raise EnvError("SMS_WEBHOOK_URL must be an http:// or https:// address")
+    template = string.Template(SMS_WEBHOOK_TEMPLATE)
+    if not template.is_valid() or not set(template.get_identifiers()) <= {"phone", "text"}:
+        raise EnvError("SMS_WEBHOOK_TEMPLATE may use only $phone and $text")
+    try:
+        headers = json.loads(env_str("SMS_WEBHOOK_HEADERS", "{}"))
+    except ValueError as exc:
+        raise EnvError(f"SMS_WEBHOOK_HEADERS must be a JSON object: {exc}") from exc
+    if not isinstance(headers, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
+    ):
+        raise EnvError("SMS_WEBHOOK_HEADERS must be a JSON object of strings")
+    return headers
+
+
+SMS_WEBHOOK_HEADERS = _sms_settings_checked()
+
+# E-mail intake (cases.mail): poll this IMAP mailbox for support mail; unset host = no polling.
+IMAP_HOST = env_str("IMAP_HOST")
+IMAP_PORT = env_int("IMAP_PORT", 993)
+IMAP_USER = env_str("IMAP_USER")
+IMAP_PASSWORD = env_str("IMAP_PASSWORD")
+IMAP_SSL = env_bool("IMAP_SSL", True)
+IMAP_FOLDER = env_str("IMAP_FOLDER", "INBOX")
+IMAP_POLL_SECONDS = env_int("IMAP_POLL_SECONDS", 60)

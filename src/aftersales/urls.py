@@ -10,6 +10,11 @@ urlpatterns = [
     path("accounts/", include("aftersales.accounts.urls")),
     path("registry/", include("aftersales.registry.urls")),
     path("portal/", include("aftersales.portal.urls")),
+    path("cases/", include("aftersales.cases.urls")),
+    path("notify/", include("aftersales.notify.urls")),
+    path("sla/", include("aftersales.sla.urls")),
+    path("contracts/", include("aftersales.contracts.urls")),
+    path("repairs/", include("aftersales.repairs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

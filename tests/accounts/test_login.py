@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, staff_user
 
 
 @pytest.mark.django_db
@@ -30,8 +30,12 @@ def test_repeated_failed_logins_are_throttled_even_with_the_right_password(clien
 
 
 @pytest.mark.django_db
-def test_passwords_are_hashed_with_argon2(seat):
-    assert seat.password.startswith("argon2")
+def test_passwords_are_hashed_with_argon2(settings):
+    from aftersales import settings as project_settings
+
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    user = staff_user("hashed", role="engineer")
+    assert user.password.startswith("argon2")
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from aftersales.accounts import services
 from aftersales.accounts.access import customer_id_of, user_roles
@@ -43,7 +43,7 @@ def token_delete(request: HttpRequest):
     token = ApiToken.objects.filter(key_hash=services.hash_token(raw)).first()
     if token is not None:
         services.token_revoke(token=token)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/auth/me", response=MeOut)

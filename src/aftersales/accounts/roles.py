@@ -39,20 +39,77 @@ _EDIT_REGISTRY = [
     f"registry.{action}_{m}" for m in _REGISTRY_MODELS for action in ("add", "change")
 ]
 
+_VIEW_CASES = ["cases.view_case", "cases.add_case", "cases.view_internal"]
+_WORK_CASES = _VIEW_CASES + ["cases.take_over_case", "cases.work_case"]
+_DISPATCH_CASES = _VIEW_CASES + [
+    "cases.assign_case",
+    "cases.change_case",
+    "cases.close_case",
+    "cases.record_approval",
+]
+
 # Default permissions per role; an admin may grant more in the Django admin, and a
 # later migrate never takes away what an admin added.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CUSTOMER_CONTACT: [],
-    Role.DISPATCHER: _VIEW_REGISTRY + _EDIT_REGISTRY + ["registry.import_registry"],
-    Role.ENGINEER: _VIEW_REGISTRY,
-    Role.EXPERT: _VIEW_REGISTRY,
-    Role.RMA_ADMIN: _VIEW_REGISTRY,
-    Role.WAREHOUSE: _VIEW_REGISTRY,
-    Role.MANAGER: _VIEW_REGISTRY + _EDIT_REGISTRY + ["registry.import_registry"],
-    Role.COMPLAINT_OFFICER: _VIEW_REGISTRY,
-    Role.SERVICE_MANAGER: _VIEW_REGISTRY + _EDIT_REGISTRY + ["registry.import_registry"],
-    Role.ADMIN: _VIEW_REGISTRY + _EDIT_REGISTRY + ["registry.import_registry"],
+    Role.DISPATCHER: _VIEW_REGISTRY
+    + _EDIT_REGISTRY
+    + ["registry.import_registry"]
+    + _DISPATCH_CASES,
+    Role.ENGINEER: _VIEW_REGISTRY + _WORK_CASES,
+    Role.EXPERT: _VIEW_REGISTRY + _WORK_CASES,
+    Role.RMA_ADMIN: _VIEW_REGISTRY + _VIEW_CASES,
+    Role.WAREHOUSE: _VIEW_REGISTRY + _VIEW_CASES,
+    Role.MANAGER: _VIEW_REGISTRY
+    + _EDIT_REGISTRY
+    + ["registry.import_registry"]
+    + _WORK_CASES
+    + _DISPATCH_CASES,
+    Role.COMPLAINT_OFFICER: _VIEW_REGISTRY + _VIEW_CASES,
+    Role.SERVICE_MANAGER: _VIEW_REGISTRY
+    + _EDIT_REGISTRY
+    + ["registry.import_registry"]
+    + _DISPATCH_CASES,
+    Role.ADMIN: _VIEW_REGISTRY
+    + _EDIT_REGISTRY
+    + ["registry.import_registry"]
+    + _WORK_CASES
+    + _DISPATCH_CASES,
 }
+
+# The outbox (notify): the seat watches deliveries; managers and admins may also retry them.
+# A new list each time: the lists above may be shared between roles.
+for _role, _codes in (
+    (Role.DISPATCHER, ["notify.view_outboxmessage"]),
+    (Role.MANAGER, ["notify.view_outboxmessage", "notify.change_outboxmessage"]),
+    (Role.ADMIN, ["notify.view_outboxmessage", "notify.change_outboxmessage"]),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _codes
+
+# Contracts and warranty: the seat, managers and admins edit; every other staff role reads.
+# Repair orders: engineers, experts, the RMA admin and managers work them; the seat and the
+# service manager read them and record a customer's phone approval of a quote.
+_VIEW_CONTRACTS = ["contracts.view_servicecontract", "contracts.view_warrantyterm"]
+_EDIT_CONTRACTS = ["contracts.add_servicecontract", "contracts.change_servicecontract"]
+_EDIT_CONTRACTS += ["contracts.add_warrantyterm", "contracts.change_warrantyterm"]
+_WORK_REPAIRS = ["repairs.view_repairorder", "repairs.add_repairorder"]
+_WORK_REPAIRS += ["repairs.change_repairorder"]
+_APPROVALS = ["repairs.view_repairorder", "repairs.record_quote_approval"]
+for _role in STAFF_ROLES:
+    _codes = list(_VIEW_CONTRACTS)
+    if _role in (Role.DISPATCHER, Role.MANAGER, Role.SERVICE_MANAGER, Role.ADMIN):
+        _codes += _EDIT_CONTRACTS
+    if _role in (Role.ENGINEER, Role.EXPERT, Role.RMA_ADMIN, Role.MANAGER, Role.ADMIN):
+        _codes += _WORK_REPAIRS
+    if _role in (Role.DISPATCHER, Role.SERVICE_MANAGER, Role.MANAGER, Role.ADMIN):
+        _codes += _APPROVALS
+    _codes += ["repairs.view_repairorder"]
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _codes
+
+
+# SLA penalties (违约金): managers see them per contract and may waive a line with a reason.
+for _role in (Role.MANAGER, Role.ADMIN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + ["sla.view_penalties", "sla.waive_penalty"]
 
 
 def sync_role_groups(sender=None, **kwargs) -> None:

@@ -5,4 +5,14 @@ from aftersales.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/new/", views.case_new, name="case_new"),
+    path("cases/<str:number>/", views.case_detail, name="case_detail"),
+    path("cases/<str:number>/comment/", views.case_comment, name="case_comment"),
+    path(
+        "cases/<str:number>/attachments/<int:pk>/",
+        views.attachment_download,
+        name="case_attachment",
+    ),
+    path("cases/<str:number>/<str:action>/", views.case_action, name="case_action"),
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from aftersales.accounts.access import require
 from aftersales.core.pagination import page
@@ -48,7 +48,7 @@ class EngineerPage(Page):
 @router.post("/customers", response={201: CustomerOut})
 def customer_create(request: HttpRequest, payload: CustomerIn):
     require(request.auth, "registry.add_customer")
-    return 201, services.customer_create(**payload.dict())
+    return Status(201, services.customer_create(**payload.dict()))
 
 
 @router.get("/customers", response=CustomerPage)
@@ -67,14 +67,17 @@ def contact_create(request: HttpRequest, code: str, payload: ContactIn):
     customer = selectors.customer_get_for_user(user=request.auth, code=code)
     require(request.auth, "registry.add_contact")
     data = payload.dict()
-    return 201, services.contact_create(
-        customer=customer,
-        name=data["name"],
-        phone=data["phone"],
-        email=data["email"] or "",
-        role=data["role"],
-        username=data["username"] or "",
-        password=data["password"] or "",
+    return Status(
+        201,
+        services.contact_create(
+            customer=customer,
+            name=data["name"],
+            phone=data["phone"],
+            email=data["email"] or "",
+            role=data["role"],
+            username=data["username"] or "",
+            password=data["password"] or "",
+        ),
     )
 
 
@@ -93,7 +96,7 @@ def engineer_create(request: HttpRequest, payload: EngineerIn):
     require(request.auth, "registry.add_engineer")
     data = payload.dict()
     data["email"] = data["email"] or ""
-    return 201, services.engineer_create(**data)
+    return Status(201, services.engineer_create(**data))
 
 
 @router.get("/engineers", response=EngineerPage)
@@ -109,7 +112,8 @@ def asset_create(request: HttpRequest, payload: AssetIn):
     require(request.auth, "registry.add_asset")
     data = payload.dict()
     customer = selectors.customer_get_for_user(user=request.auth, code=data.pop("customer"))
-    return 201, services.asset_create(customer=customer, parent_serial=data.pop("parent"), **data)
+    asset = services.asset_create(customer=customer, parent_serial=data.pop("parent"), **data)
+    return Status(201, asset)
 
 
 @router.get("/assets", response=AssetPage)

@@ -289,6 +289,13 @@ class Asset(TimeStamped):
             # Serial lookups from the call centre ignore case.
             models.Index(Upper("serial_number"), name="asset_serial_upper_idx"),
             models.Index(fields=["customer", "is_active"], name="asset_customer_active_idx"),
+            # A customer's equipment by serial (lookup's first 50, the asset list): without it
+            # the planner may walk the whole serial index to fill a LIMIT.
+            models.Index(
+                fields=["customer", "serial_number"],
+                condition=models.Q(is_active=True),
+                name="asset_customer_serial_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -378,3 +385,68 @@ class Engineer(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImportKind(models.TextChoices):
+    CUSTOMERS = "customers", _("Customers")
+    CONTACTS = "contacts", _("Contacts")
+    ASSETS = "assets", _("Assets")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be checked")
+    VALIDATING = "validating", _("Checking rows")
+    READY = "ready", _("Checked: ready to import")
+    INVALID = "invalid", _("Checked: has bad rows")
+    COMMITTING = "committing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+def import_upload_to(instance: ImportJob, filename: str) -> str:
+    return f"imports/{instance.kind}/{filename}"
+
+
+class ImportJob(models.Model):
+    """One uploaded spreadsheet: previewed by the worker, then committed all-or-nothing."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    file = models.FileField(_("file"), upload_to=import_upload_to)
+    original_name = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    # {"create": n, "update": n, "unchanged": n, "bad": n}
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    # [{"row": 7, "problems": [{"field", "column", "message", "params"}]}], message untranslated
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    # Why the whole file was refused (unreadable, missing column), untranslated like errors.
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    ignored_columns = models.JSONField(_("ignored columns"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {
+            ImportStatus.QUEUED,
+            ImportStatus.VALIDATING,
+            ImportStatus.COMMITTING,
+        }

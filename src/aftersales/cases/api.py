@@ -1,0 +1,338 @@
+"""Case endpoints of contract.md: thin, the workflow lives in services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pydantic
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Query, Router, Schema, Status
+
+from aftersales.accounts.models import User
+from aftersales.cases import selectors, services
+from aftersales.cases.models import Case
+from aftersales.cases.schemas import (
+    ApprovalIn,
+    AssignIn,
+    CaseDetailOut,
+    CaseIn,
+    CasePage,
+    CommentIn,
+    EscalateIn,
+    OptionalTextIn,
+    TextIn,
+    VersionIn,
+)
+from aftersales.core.errors import Invalid
+from aftersales.core.pagination import page
+from aftersales.registry import selectors as registry_selectors
+from aftersales.registry.models import Contact, Vendor
+
+router = Router(tags=["cases"])
+
+# Bodies that may be left out entirely, documented by hand since ninja cannot express that.
+_OPTIONAL_VERSION_BODY = {
+    "requestBody": {
+        "required": False,
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "properties": {"version": {"type": "integer"}}}
+            }
+        },
+    }
+}
+_OPTIONAL_TEXT_BODY = {
+    "requestBody": {
+        "required": False,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"text": {"type": "string"}, "version": {"type": "integer"}},
+                }
+            }
+        },
+    }
+}
+
+
+class CaseListParams(Schema):
+    status: str = ""
+    priority: str = ""
+    customer: str = ""
+    case_type: str = ""
+    vendor: str = ""
+    assignee: str = ""
+    created_after: dt.datetime | None = None
+    created_before: dt.datetime | None = None
+    q: str = ""
+    queue: str = ""
+    sort: str = Field("", pattern="^(|due)$")
+    limit: int = 50
+    offset: int = 0
+
+
+def case_out(case: Case, user: User) -> dict:
+    return {
+        "number": case.number,
+        "title": case.title,
+        "description": case.description,
+        "status": case.status,
+        "priority": case.priority,
+        "case_type": case.case_type.code,
+        "channel": case.channel,
+        "service_mode": case.service_mode,
+        "customer": case.customer.code,
+        "contact": case.contact.name if case.contact_id else None,
+        "caller_name": case.caller_name,
+        "caller_phone": case.caller_phone,
+        "serial_number": case.serial_number,
+        "vendor": case.vendor.name if case.vendor_id else None,
+        "assignee": case.assignee.username if case.assignee_id else None,
+        "participants": [u.username for u in case.participants.all()],
+        "is_major": case.is_major,
+        "version": case.version,
+        "created_at": case.created_at,
+        "updated_at": case.updated_at,
+        "responded_at": case.responded_at,
+        "diagnosed_at": case.diagnosed_at,
+        "resolved_at": case.resolved_at,
+        "closed_at": case.closed_at,
+        "resolution": case.resolution,
+        "sla": {
+            "calendar": case.sla_calendar,
+            "response_due_at": case.response_due_at,
+            "diagnosis_due_at": case.diagnosis_due_at,
+            "resolution_due_at": case.resolution_due_at,
+        },
+        "entitlement": {"status": case.entitlement_status, "reason": case.entitlement_reason},
+        "allowed_actions": selectors.available_actions(user=user, case=case),
+    }
+
+
+def _detail(request: HttpRequest, number: str) -> dict:
+    case = selectors.case_get_for_user(user=request.auth, number=number)
+    data = case_out(case, request.auth)
+    data["activities"] = [
+        {
+            "at": a.at,
+            "actor": str(a.actor) if a.actor_id else None,
+            "kind": a.kind,
+            "text": a.text,
+            "internal": a.internal,
+        }
+        for a in selectors.activities_for_user(user=request.auth, case=case)
+    ]
+    return data
+
+
+def _contact(customer, value: int | str | None) -> Contact | None:
+    if value in (None, ""):
+        return None
+    contacts = Contact.objects.filter(customer=customer, is_active=True)
+    if isinstance(value, int):
+        contact = contacts.filter(pk=value).first()
+    else:
+        from aftersales.lib.phones import normalize_phone
+
+        contact = (
+            contacts.filter(phone_normalized=normalize_phone(value)).first()
+            or contacts.filter(name=value).first()
+        )
+    if contact is None:
+        raise Invalid(services.UNKNOWN_CONTACT, field="contact")
+    return contact
+
+
+@router.post("/cases", response={201: CaseDetailOut})
+def case_create(request: HttpRequest, payload: CaseIn):
+    customer = registry_selectors.customer_get_for_user(user=request.auth, code=payload.customer)
+    case = services.case_create(
+        by=request.auth,
+        customer=customer,
+        title=payload.title,
+        description=payload.description,
+        priority=payload.priority,
+        case_type=payload.case_type,
+        channel=payload.channel,
+        service_mode=payload.service_mode,
+        serial_number=payload.serial_number or "",
+        contact=_contact(customer, payload.contact),
+        caller_name=payload.caller_name,
+        caller_phone=payload.caller_phone,
+        fault_symptom=payload.fault_symptom,
+        is_major=payload.is_major,
+    )
+    return Status(201, _detail(request, case.number))
+
+
+@router.get("/cases", response=CasePage)
+def case_list(request: HttpRequest, params: Query[CaseListParams]):
+    filters = selectors.CaseFilters(**params.dict(exclude={"limit", "offset"}))
+    qs = (
+        selectors.case_search(user=request.auth, filters=filters)
+        .select_related("contact")
+        .prefetch_related("participants", "approvals")
+    )
+    result = page(request, qs, limit=params.limit, offset=params.offset)
+    result["items"] = [case_out(c, request.auth) for c in result["items"]]
+    return result
+
+
+@router.get("/cases/{number}", response=CaseDetailOut)
+def case_detail(request: HttpRequest, number: str):
+    return _detail(request, number)
+
+
+def _visible(request: HttpRequest, number: str) -> Case:
+    return selectors.case_get_for_user(user=request.auth, number=number)
+
+
+def _staff_user(username: str, field: str) -> User:
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise Invalid(services.NOT_AN_ENGINEER, field=field)
+    return user
+
+
+@router.post("/cases/{number}/assign", response=CaseDetailOut)
+def case_assign(request: HttpRequest, number: str, payload: AssignIn):
+    services.case_assign(
+        case=_visible(request, number),
+        engineer=_staff_user(payload.engineer, "engineer"),
+        by=request.auth,
+        version=payload.version,
+    )
+    return _detail(request, number)
+
+
+def _optional_body(request: HttpRequest, schema: type[Schema]) -> Schema:
+    """Parse a body that may be absent altogether (take-over, confirm: no body needed)."""
+    raw = request.body.strip()
+    try:
+        data = json.loads(raw) if raw else {}
+        return schema.model_validate(data if isinstance(data, dict) else {})
+    except (ValueError, pydantic.ValidationError) as exc:
+        field = ""
+        if isinstance(exc, pydantic.ValidationError) and exc.errors():
+            field = str(exc.errors()[0]["loc"][-1])
+        raise Invalid(_("Invalid request body."), field=field or None) from exc
+
+
+@router.post(
+    "/cases/{number}/take-over", response=CaseDetailOut, openapi_extra=_OPTIONAL_VERSION_BODY
+)
+def case_take_over(request: HttpRequest, number: str):
+    payload = _optional_body(request, VersionIn)
+    services.case_take_over(
+        case=_visible(request, number), by=request.auth, version=payload.version
+    )
+    return _detail(request, number)
+
+
+def _text_action(action):
+    def endpoint(request: HttpRequest, number: str, payload: TextIn):
+        action(
+            case=_visible(request, number),
+            by=request.auth,
+            text=payload.text,
+            version=payload.version,
+        )
+        return _detail(request, number)
+
+    return endpoint
+
+
+def _optional_text_action(action):
+    def endpoint(request: HttpRequest, number: str):
+        payload = _optional_body(request, OptionalTextIn)
+        action(
+            case=_visible(request, number),
+            by=request.auth,
+            text=payload.text,
+            version=payload.version,
+        )
+        return _detail(request, number)
+
+    return endpoint
+
+
+for _path, _action in {
+    "respond": services.case_respond,
+    "diagnose": services.case_diagnose,
+    "wait": services.case_wait,
+    "rma": services.case_hand_to_rma,
+    "resolve": services.case_resolve,
+    "reject": services.case_reject,
+    "reopen": services.case_reopen,
+}.items():
+    router.add_api_operation(
+        f"/cases/{{number}}/{_path}",
+        ["POST"],
+        _text_action(_action),
+        response=CaseDetailOut,
+        operation_id=f"case_{_path}",
+    )
+
+for _path, _action in {
+    "resume": services.case_resume,
+    "confirm": services.case_confirm,
+    "close": services.case_close,
+}.items():
+    router.add_api_operation(
+        f"/cases/{{number}}/{_path}",
+        ["POST"],
+        _optional_text_action(_action),
+        response=CaseDetailOut,
+        operation_id=f"case_{_path}",
+        openapi_extra=_OPTIONAL_TEXT_BODY,
+    )
+
+
+@router.post("/cases/{number}/comment", response={201: CaseDetailOut})
+def case_comment(request: HttpRequest, number: str, payload: CommentIn):
+    services.case_comment(
+        case=_visible(request, number),
+        by=request.auth,
+        text=payload.text,
+        internal=payload.internal,
+    )
+    return Status(201, _detail(request, number))
+
+
+@router.post("/cases/{number}/escalate", response=CaseDetailOut)
+def case_escalate(request: HttpRequest, number: str, payload: EscalateIn):
+    vendor = None
+    if payload.vendor:
+        vendor = (
+            Vendor.objects.filter(name=payload.vendor).first()
+            or Vendor.objects.filter(code=payload.vendor).first()
+        )
+        if vendor is None:
+            raise Invalid(services.VENDOR_REQUIRED, field="vendor")
+    services.case_escalate(
+        case=_visible(request, number),
+        by=request.auth,
+        to=payload.to,
+        text=payload.text,
+        expert=_staff_user(payload.expert, "expert") if payload.expert else None,
+        vendor=vendor,
+        vendor_ref=payload.vendor_ref,
+        version=payload.version,
+    )
+    return _detail(request, number)
+
+
+@router.post("/cases/{number}/approval", response={201: CaseDetailOut})
+def case_approval(request: HttpRequest, number: str, payload: ApprovalIn):
+    services.case_record_approval(
+        case=_visible(request, number),
+        by=request.auth,
+        approver=payload.approver,
+        decision=payload.decision,
+        decided_on=payload.decided_on,
+        note=payload.note,
+    )
+    return Status(201, _detail(request, number))

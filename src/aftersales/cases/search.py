@@ -1,0 +1,189 @@
+"""Chinese-aware full-text search over cases: one function, the database's own index.
+
+jieba splits the words once, when the document is written; the database then only sees
+space-separated words. `Case.search_text` holds two lines: what the customer may see (number,
+title, description, fault symptom, serial, public comments) and, after a newline, the internal
+notes. Staff search both lines, customers only the first, so an internal note never makes a
+customer's case show up (nor rank higher) for a word only that note contains.
+
+PostgreSQL: a stored generated column `search_vector` (public words weight A, internal notes
+weight D) with a GIN index (migration 0005); the 'simple' configuration lower-cases and keeps
+every word, which is right for jieba's Chinese words and for English.
+SQLite: an FTS5 table `cases_case_fts(public, internal)` keyed by the case id, written by
+`index_case` wherever `search_text` changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import jieba
+from django.db import connection
+from django.db.models import BooleanField, F, FloatField, Func, QuerySet, Value
+
+from aftersales.cases.models import Case
+
+# jieba builds its prefix dictionary on first use (~1 s); do it at import, once per process,
+# so no request pays for it (gunicorn imports the URLconf, hence this module, in each worker).
+jieba.setLogLevel(logging.WARNING)
+jieba.initialize()
+
+_SPACES = re.compile(r"\s+")
+MAX_DOCUMENT_CHARS = 100_000
+MAX_PART_CHARS = MAX_DOCUMENT_CHARS // 2
+# A query is a few words typed into a box: longer input is cut, not refused.
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 8
+FTS_TABLE = "cases_case_fts"
+
+
+def tokens(text: str) -> list[str]:
+    """Words of a Chinese or English text, lower-cased, for indexing and for queries."""
+    words = (w.strip().lower() for w in jieba.cut_for_search(text or ""))
+    return [w for w in words if w and not _is_punctuation(w)]
+
+
+def _is_punctuation(word: str) -> bool:
+    return all(not ch.isalnum() for ch in word)
+
+
+def _join(words: list[str]) -> str:
+    return _SPACES.sub(" ", " ".join(words)).strip()[:MAX_PART_CHARS]
+
+
+def split_document(document: str) -> tuple[str, str]:
+    """(public words, internal words) of a stored document; old one-line documents are public."""
+    public, _, internal = (document or "").partition("\n")
+    return public, internal
+
+
+def document_for(case: Case, *, extra: str = "", internal: bool = False) -> str:
+    """The indexed text of a case; a comment (`extra`) is appended to the line it belongs to."""
+    if extra and case.search_text:
+        public, notes = split_document(case.search_text)
+        added = _join(tokens(extra))
+        if internal:
+            notes = _join([notes, added])
+        else:
+            public = _join([public, added])
+        return f"{public}\n{notes}"
+    parts = [case.number, case.title, case.description, case.fault_symptom, case.serial_number]
+    # The whole number is one word too, so "CS-20261123-0042" matches as typed.
+    public = _join([case.number.lower(), *tokens(" ".join(parts))])
+    return f"{public}\n"
+
+
+def index_case(case: Case) -> None:
+    """Bring the full-text index in step with `case.search_text` (SQLite's FTS5 table).
+
+    PostgreSQL's expression index follows the column by itself: nothing to do there.
+    """
+    if connection.vendor != "sqlite":
+        return
+    public, internal = split_document(case.search_text)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT OR REPLACE INTO {FTS_TABLE} (rowid, public, internal) VALUES (%s, %s, %s)",
+            [case.pk, public, internal],
+        )
+
+
+def query_words(query: str) -> list[str]:
+    """The distinct words of a query, in order, at most MAX_QUERY_WORDS."""
+    words: list[str] = []
+    for word in tokens((query or "")[:MAX_QUERY_CHARS]):
+        if word not in words:
+            words.append(word)
+    return words[:MAX_QUERY_WORDS]
+
+
+def filter_cases(qs: QuerySet[Case], query: str, *, internal: bool = False) -> QuerySet[Case]:
+    """Cases whose document holds every word of the query, best match first.
+
+    `internal=False` searches only what the customer may see. A query without any word (only
+    punctuation) matches nothing. Adds `search_rank` (higher is better).
+    """
+    words = query_words(query)
+    if not words:
+        return qs.none()
+    if connection.vendor == "postgresql":
+        text = Value(" ".join(words))
+        qs = qs.filter(_PgMatch(F("search_text"), text, public_only=False))
+        if not internal:
+            # The full-vector condition above is what the GIN index serves; this one keeps only
+            # rows whose customer-visible words (weight A) match.
+            qs = qs.filter(_PgMatch(F("search_text"), text, public_only=True))
+        rank = _PgRank(F("search_text"), text, public_only=not internal)
+    else:
+        match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+        if not internal:
+            match = f"public : ({match})"
+        qs = qs.filter(_FtsMatch(F("pk"), Value(match)))
+        rank = _FtsRank(F("pk"), Value(match))
+    return qs.annotate(search_rank=rank).order_by("-search_rank", "-created_at", "-id")
+
+
+# --- SQL of the two backends ---------------------------------------------------------------
+# Func subclasses rather than raw SQL, so the column reference follows Django's table aliases.
+
+_PG_QUERY = "plainto_tsquery('simple'::regconfig, {query})"
+
+
+class _TwoArgs(Func):
+    def __init__(self, column: Any, value: Any, *, public_only: bool = False) -> None:
+        super().__init__(column, value)
+        self.public_only = public_only
+
+    def _parts(self, compiler: Any, connection: Any) -> tuple[str, str, list]:
+        column, column_params = compiler.compile(self.source_expressions[0])
+        value, value_params = compiler.compile(self.source_expressions[1])
+        return column, value, [*column_params, *value_params]
+
+    def _vector(self, column: str) -> str:
+        """The stored `search_vector` of the same row (migration 0005), public words only or all.
+
+        The column lives outside the model (a generated column), so it is reached through the
+        table alias Django chose for `search_text`.
+        """
+        vector = column.rsplit(".", 1)[0] + '."search_vector"' if "." in column else column
+        return f"ts_filter({vector}, '{{a}}')" if self.public_only else vector
+
+
+class _PgMatch(_TwoArgs):
+    output_field = BooleanField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        column, value, params = self._parts(compiler, connection)
+        return f"{self._vector(column)} @@ {_PG_QUERY.format(query=value)}", params
+
+
+class _PgRank(_TwoArgs):
+    output_field = FloatField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        column, value, params = self._parts(compiler, connection)
+        return f"ts_rank({self._vector(column)}, {_PG_QUERY.format(query=value)})", params
+
+
+class _FtsMatch(_TwoArgs):
+    output_field = BooleanField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        pk, match, params = self._parts(compiler, connection)
+        sql = f"{pk} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {match})"
+        return sql, params
+
+
+class _FtsRank(_TwoArgs):
+    output_field = FloatField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        pk, match, params = self._parts(compiler, connection)
+        # bm25() is lower-is-better; negated so both backends sort "-search_rank".
+        sql = (
+            f"(SELECT -bm25({FTS_TABLE}) FROM {FTS_TABLE} "
+            f"WHERE rowid = {pk} AND {FTS_TABLE} MATCH {match})"
+        )
+        return sql, params

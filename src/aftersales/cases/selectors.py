@@ -1,0 +1,200 @@
+"""Every read on cases, scoped to what the user may see (rule 6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.access import can, customer_id_of, has_role
+from aftersales.accounts.models import User
+from aftersales.accounts.roles import Role
+from aftersales.cases import search
+from aftersales.cases.models import OPEN_STATUSES, Activity, Case, CaseType
+from aftersales.core.errors import NotFound
+from aftersales.registry.models import Customer, Vendor
+from aftersales.sla.models import CaseClock
+
+NOT_FOUND = _("Not found.")
+
+
+def cases_for_user(user: Any) -> QuerySet[Case]:
+    if can(user, "cases.view_case"):
+        return Case.objects.all()
+    customer_id = customer_id_of(user)
+    if customer_id is None:
+        return Case.objects.none()
+    return Case.objects.filter(customer_id=customer_id)
+
+
+def case_get_for_user(*, user: Any, number: str) -> Case:
+    case = (
+        cases_for_user(user)
+        .select_related(
+            "customer",
+            "contact",
+            "asset__product_model__vendor",
+            "vendor",
+            "case_type",
+            "assignee",
+            "created_by",
+            "product_model",
+        )
+        .filter(number=number)
+        .first()
+    )
+    if case is None:
+        raise NotFound(NOT_FOUND)
+    return case
+
+
+def activities_for_user(*, user: Any, case: Case) -> QuerySet[Activity]:
+    qs = case.activities.select_related("actor").order_by("at", "id")
+    if not can(user, "cases.view_internal"):
+        qs = qs.filter(internal=False)
+    return qs
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    status: str = ""
+    priority: str = ""
+    customer: str = ""
+    case_type: str = ""
+    vendor: str = ""
+    assignee: str = ""
+    created_after: dt.datetime | None = None
+    created_before: dt.datetime | None = None
+    q: str = ""
+    queue: str = ""
+    sort: str = ""  # "" newest first; "due": due soonest (overdue first, no promise last)
+
+
+def case_search(*, user: Any, filters: CaseFilters) -> QuerySet[Case]:
+    """The staff queue and the API list: filters combine with AND, newest first.
+
+    With a text query the best matches come first (then the newest); internal notes are
+    searched only for users allowed to read them.
+    """
+    qs = cases_for_user(user).select_related("customer", "case_type", "assignee", "vendor")
+    f = filters
+    if f.status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif f.status:
+        qs = qs.filter(status__in=f.status.split(","))
+    if f.priority:
+        qs = qs.filter(priority__in=f.priority.split(","))
+    # Codes and names are resolved to ids first: filtering through a join made PostgreSQL walk
+    # the whole case table by date (bench/case_bench.py), an id filter uses its own index.
+    if f.customer:
+        qs = qs.filter(customer_id__in=_ids(Customer.objects.filter(code=f.customer)))
+    if f.case_type:
+        qs = qs.filter(case_type_id__in=_ids(CaseType.objects.filter(code=f.case_type)))
+    if f.vendor:
+        vendors = Vendor.objects.filter(Q(code=f.vendor) | Q(name=f.vendor))
+        qs = qs.filter(vendor_id__in=_ids(vendors))
+    if f.assignee == "none":
+        qs = qs.filter(assignee__isnull=True)
+    elif f.assignee == "me":
+        qs = qs.filter(assignee=user)
+    elif f.assignee:
+        qs = qs.filter(assignee_id__in=_ids(User.objects.filter(username=f.assignee)))
+    if f.created_after:
+        qs = qs.filter(created_at__gte=f.created_after)
+    if f.created_before:
+        qs = qs.filter(created_at__lt=f.created_before)
+    qs = _queue(qs, user=user, queue=f.queue)
+    if f.q:
+        return text_search(qs, f.q, internal=can(user, "cases.view_internal"))
+    if f.sort == "due":
+        return qs.order_by(F("sla_due_at").asc(nulls_last=True), "-created_at", "-id")
+    return qs.order_by("-created_at", "-id")
+
+
+def _ids(qs: QuerySet) -> list[int]:
+    return list(qs.values_list("id", flat=True)[:50])
+
+
+def _queue(qs: QuerySet[Case], *, user: Any, queue: str) -> QuerySet[Case]:
+    if queue == "mine":
+        return qs.filter(
+            Q(assignee=user) | Q(participants=user), status__in=OPEN_STATUSES
+        ).distinct()
+    if queue == "unassigned":
+        return qs.filter(assignee__isnull=True, status__in=OPEN_STATUSES)
+    if queue == "overdue":
+        now = timezone.now()
+        return qs.filter(status__in=OPEN_STATUSES).filter(
+            Q(responded_at__isnull=True, response_due_at__lt=now)
+            | Q(diagnosed_at__isnull=True, diagnosis_due_at__lt=now)
+            | Q(resolved_at__isnull=True, resolution_due_at__lt=now)
+        )
+    if queue == "breached":
+        # Open cases with a recorded SLA breach (the sweep records them as due moments pass).
+        broken = CaseClock.objects.filter(case=OuterRef("pk"), breached_at__isnull=False)
+        return qs.filter(Exists(broken), status__in=OPEN_STATUSES)
+    if queue == "watched":
+        return qs.filter(watches__user=user)
+    if queue == "team":
+        region = getattr(getattr(user, "engineer", None), "region", "")
+        return qs.filter(status__in=OPEN_STATUSES, assignee__engineer__region=region)
+    return qs
+
+
+def text_search(qs: QuerySet[Case], query: str, *, internal: bool = False) -> QuerySet[Case]:
+    """Every word of the query must appear in the case's indexed text; best match first.
+
+    Internal notes count only with `internal=True` (staff allowed to read them).
+    """
+    return search.filter_cases(qs, query, internal=internal)
+
+
+WORKER_ACTIONS = frozenset({"respond", "diagnose", "wait", "resume", "escalate", "rma", "resolve"})
+
+
+def _on_case(user: Any, case: Case) -> bool:
+    # participants.all() reuses a prefetch when the caller made one.
+    return case.assignee_id == user.pk or any(p.pk == user.pk for p in case.participants.all())
+
+
+def available_actions(*, user: Any, case: Case) -> list[str]:
+    """Actions the user may try on the case in its current state (buttons and API hints)."""
+    from aftersales.cases import workflow
+    from aftersales.cases.services import major_decision
+
+    is_customer = customer_id_of(user) == case.customer_id and not can(user, "cases.view_case")
+    by_permission = {
+        "assign": can(user, "cases.assign_case"),
+        "take_over": can(user, "cases.take_over_case") and case.assignee_id != user.pk,
+        "respond": can(user, "cases.work_case"),
+        "diagnose": can(user, "cases.work_case"),
+        "wait": can(user, "cases.work_case"),
+        "resume": can(user, "cases.work_case"),
+        "escalate": can(user, "cases.work_case"),
+        "rma": can(user, "cases.work_case"),
+        "resolve": can(user, "cases.work_case"),
+        "confirm": is_customer or can(user, "cases.work_case"),
+        "reject": is_customer or can(user, "cases.work_case"),
+        "close": can(user, "cases.close_case") or can(user, "cases.work_case"),
+        "cancel": can(user, "cases.close_case"),
+        "reopen": is_customer or can(user, "cases.work_case"),
+        "comment": True,
+        "update": can(user, "cases.change_case"),
+        "approval": can(user, "cases.record_approval") and case.is_major,
+    }
+    actions = [a for a in workflow.allowed_actions(case.status) if by_permission.get(a)]
+    if not _on_case(user, case) and not has_role(user, Role.MANAGER, Role.ADMIN):
+        # The services refuse work by staff who are not on the case: take it over first.
+        actions = [a for a in actions if a not in WORKER_ACTIONS]
+    if case.is_major:
+        decision = major_decision(case)
+        if decision != "approved":
+            allowed = workflow.ALLOWED_BEFORE_APPROVAL
+            if decision == "refused":
+                allowed = {"comment", "cancel"}
+            actions = [a for a in actions if a in allowed]
+    return actions

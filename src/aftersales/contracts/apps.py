@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContractsConfig(AppConfig):
+    name = "aftersales.contracts"
+    label = "contracts"
+    verbose_name = _("Contracts and warranty")
+
+    def ready(self) -> None:
+        from aftersales.contracts.lookup import contracts_section
+        from aftersales.registry.lookup import register_section
+
+        register_section("contracts", contracts_section)

@@ -1,0 +1,159 @@
+"""Reads on contracts: which contract covers an asset on a given day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.access import can, customer_id_of
+from aftersales.contracts.models import ServiceContract, WarrantyTerm
+from aftersales.core.errors import NotFound
+from aftersales.registry.models import Asset, Customer, ProductModel
+
+NOT_FOUND = _("Not found.")
+
+
+def contracts_in_force(*, customer: Customer, on: dt.date) -> QuerySet[ServiceContract]:
+    return ServiceContract.objects.filter(
+        customer=customer, is_active=True, starts_on__lte=on, ends_on__gte=on
+    )
+
+
+def contract_covering(
+    *, customer: Customer, asset: Asset | None, on: dt.date
+) -> ServiceContract | None:
+    """The contract in force that covers the asset (or the customer as a whole), latest end first.
+
+    A contract naming neither assets nor projects covers every asset of its customer.
+    """
+    contracts = contracts_in_force(customer=customer, on=on).select_related("sla_policy__calendar")
+    whole_customer = Q(assets__isnull=True, projects__isnull=True)
+    if asset is None:
+        scope = whole_customer
+    else:
+        scope = whole_customer | Q(assets=asset)
+        if asset.project_id:
+            scope |= Q(projects=asset.project_id)
+    return contracts.filter(scope).distinct().order_by("-ends_on", "-starts_on").first()
+
+
+def warranty_term_for(*, product_model: ProductModel | None, kind: str) -> WarrantyTerm | None:
+    """The most specific active term: model and kind, then model, then kind alone."""
+    terms = WarrantyTerm.objects.filter(is_active=True)
+    candidates = []
+    if product_model is not None:
+        candidates += [
+            terms.filter(product_model=product_model, kind=kind),
+            terms.filter(product_model=product_model, kind=""),
+        ]
+    candidates.append(terms.filter(product_model__isnull=True, kind=kind))
+    for qs in candidates:
+        term = qs.order_by("-updated_at", "-id").first()
+        if term is not None:
+            return term
+    return None
+
+
+def warranty_terms() -> QuerySet[WarrantyTerm]:
+    return WarrantyTerm.objects.select_related("product_model__vendor").order_by(
+        "-is_active", "kind", "product_model__name"
+    )
+
+
+def warranty_term_get(*, pk: int) -> WarrantyTerm:
+    term = WarrantyTerm.objects.select_related("product_model").filter(pk=pk).first()
+    if term is None:
+        raise NotFound(NOT_FOUND)
+    return term
+
+
+# --- scoped reads: staff with the view permission see all, a contact their organisation ---
+
+
+def contracts_for_user(user: Any) -> QuerySet[ServiceContract]:
+    if can(user, "contracts.view_servicecontract"):
+        return ServiceContract.objects.all()
+    customer_id = customer_id_of(user)
+    if customer_id is None:
+        return ServiceContract.objects.none()
+    return ServiceContract.objects.filter(customer_id=customer_id, is_active=True)
+
+
+def contract_get_for_user(*, user: Any, number: str) -> ServiceContract:
+    contract = (
+        contracts_for_user(user)
+        .select_related("customer", "sla_policy", "service_manager", "renewed_from")
+        .filter(number=number)
+        .first()
+    )
+    if contract is None:
+        raise NotFound(NOT_FOUND)
+    return contract
+
+
+EXPIRY_STATES = ("active", "expiring", "expired", "upcoming", "inactive", "all")
+
+
+def contract_list(
+    *,
+    user: Any,
+    customer: str = "",
+    state: str = "",
+    within_days: int = 60,
+    q: str = "",
+    on: dt.date | None = None,
+) -> QuerySet[ServiceContract]:
+    """The console and API list; state is active | expiring (within N days) | expired | ..."""
+    on = on or timezone.localdate()
+    qs = contracts_for_user(user).select_related("customer", "sla_policy")
+    if customer:
+        qs = qs.filter(customer__code=customer)
+    if state != "inactive" and state != "all":
+        qs = qs.filter(is_active=True)
+    if state == "inactive":
+        qs = qs.filter(is_active=False)
+    elif state == "active":
+        qs = qs.filter(starts_on__lte=on, ends_on__gte=on)
+    elif state == "expiring":
+        qs = qs.filter(
+            starts_on__lte=on, ends_on__gte=on, ends_on__lte=on + dt.timedelta(days=within_days)
+        )
+    elif state == "expired":
+        qs = qs.filter(ends_on__lt=on)
+    elif state == "upcoming":
+        qs = qs.filter(starts_on__gt=on)
+    if q:
+        qs = qs.filter(
+            Q(number__icontains=q) | Q(customer__name__icontains=q) | Q(customer__code__iexact=q)
+        )
+    return qs.order_by("ends_on", "number")
+
+
+def renewal_chain(contract: ServiceContract) -> list[ServiceContract]:
+    """Every contract of the chain this one belongs to, oldest first (bounded walk)."""
+    first = contract
+    seen = {first.pk}
+    while first.renewed_from_id and first.renewed_from_id not in seen:
+        first = ServiceContract.objects.select_related("sla_policy").get(pk=first.renewed_from_id)
+        seen.add(first.pk)
+    chain = [first]
+    while True:
+        nxt = (
+            ServiceContract.objects.select_related("sla_policy")
+            .filter(renewed_from=chain[-1])
+            .first()
+        )
+        if nxt is None or nxt.pk in {c.pk for c in chain}:
+            return chain
+        chain.append(nxt)
+
+
+def contracts_ending(*, on: dt.date, days: int) -> QuerySet[ServiceContract]:
+    """Active contracts whose last day is exactly `days` after `on` (the warning sweep)."""
+    return ServiceContract.objects.filter(
+        is_active=True, ends_on=on + dt.timedelta(days=days)
+    ).select_related("customer__service_manager", "service_manager", "sla_policy")

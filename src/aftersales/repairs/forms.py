@@ -1,0 +1,136 @@
+"""Console and portal forms for repair orders: they parse; the rules live in services."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.roles import Role
+from aftersales.registry.forms import TEXTAREA
+from aftersales.repairs.models import Decision, Exclusion, ServiceMode, TravelMode
+from aftersales.repairs.selectors import fault_categories
+
+BAD_PART_LINE = _(
+    "Line %(line)d: write “name | part number | quantity | unit price”, e.g. "
+    "“电源模块 | PWR-650 | 1 | 1200”."
+)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _fault_choices():
+    return [(c.code, c.name) for c in fault_categories()]
+
+
+class RepairCreateForm(forms.Form):
+    service_mode = forms.ChoiceField(label=_("Service mode"), choices=ServiceMode.choices)
+    fault_category = forms.ChoiceField(label=_("Fault category"))
+    fault_text = forms.CharField(label=_("Fault as reported"), widget=TEXTAREA)
+    diagnosis = forms.CharField(label=_("Diagnosis"), widget=TEXTAREA, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fault_category"].choices = _fault_choices()
+
+
+class PartsField(forms.CharField):
+    """One part a line: name | part number | quantity | unit price."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def to_python(self, value):
+        lines = []
+        for number, raw in enumerate((value or "").splitlines(), start=1):
+            if not raw.strip():
+                continue
+            cells = [c.strip() for c in raw.split("|")]
+            if len(cells) != 4 or not cells[0]:
+                raise forms.ValidationError(BAD_PART_LINE % {"line": number})
+            try:
+                quantity, price = int(cells[2]), Decimal(cells[3])
+            except (ValueError, InvalidOperation) as exc:
+                raise forms.ValidationError(BAD_PART_LINE % {"line": number}) from exc
+            lines.append(
+                {
+                    "name": cells[0],
+                    "part_number": cells[1],
+                    "quantity": quantity,
+                    "unit_price": price,
+                }
+            )
+        return lines
+
+
+def parts_text(order) -> str:
+    return "\n".join(
+        f"{p.name} | {p.part_number} | {p.quantity} | {p.unit_price}" for p in order.parts.all()
+    )
+
+
+class RepairEditForm(forms.Form):
+    service_mode = forms.ChoiceField(label=_("Service mode"), choices=ServiceMode.choices)
+    fault_category = forms.ChoiceField(label=_("Fault category"))
+    fault_text = forms.CharField(label=_("Fault as reported"), widget=TEXTAREA)
+    diagnosis = forms.CharField(label=_("Diagnosis"), widget=TEXTAREA, required=False)
+    cause = forms.CharField(label=_("Cause"), widget=TEXTAREA, required=False)
+    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, required=False)
+    exclusion = forms.ChoiceField(
+        label=_("Warranty exclusion"), choices=Exclusion.choices, required=False
+    )
+    appointment_at = forms.DateTimeField(
+        label=_("Appointment"), required=False, widget=DateTimeInput()
+    )
+    engineers = forms.ModelMultipleChoiceField(
+        label=_("Engineers"), queryset=get_user_model().objects.none(), required=False
+    )
+    parts = PartsField(
+        label=_("Parts used"),
+        required=False,
+        help_text=_("One a line: name | part number | quantity | unit price"),
+    )
+    labour_minutes = forms.IntegerField(label=_("Labour (minutes)"), min_value=0, initial=0)
+    travel_mode = forms.ChoiceField(label=_("Travel"), choices=TravelMode.choices)
+    travel_km = forms.DecimalField(
+        label=_("Travel distance (km)"), min_value=0, decimal_places=1, required=False
+    )
+    solution = forms.CharField(label=_("Solution"), widget=TEXTAREA, required=False)
+    process = forms.CharField(label=_("Repair process"), widget=TEXTAREA, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fault_category"].choices = _fault_choices()
+        self.fields["engineers"].queryset = (
+            get_user_model()
+            .objects.filter(
+                is_active=True, groups__name__in=[Role.ENGINEER, Role.EXPERT, Role.RMA_ADMIN]
+            )
+            .distinct()
+            .order_by("username")
+        )
+
+
+class PhoneDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approved")), ("refuse", _("Refused"))]
+    )
+    name = forms.CharField(label=_("Customer's name"), max_length=100)
+    decided_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput())
+    note = forms.CharField(label=_("Note"), widget=TEXTAREA, required=False)
+
+
+class VerifyForm(forms.Form):
+    test_results = forms.CharField(label=_("Test results"), widget=TEXTAREA)
+    signature = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class SignOffForm(forms.Form):
+    name = forms.CharField(label=_("Signer's name"), max_length=100, required=False)
+    signature = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -1,0 +1,50 @@
+"""The service report (售后服务报告 / 维修报告) as a PDF: WeasyPrint with Noto Sans CJK SC.
+
+The form is the Chinese document of the seeds with English sub-labels; it is printed and
+signed as it is, so its labels are fixed text rather than translated strings.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from aftersales.repairs.models import RepairOrder
+
+
+def _data_url(field) -> str:
+    if not field:
+        return ""
+    field.open("rb")
+    try:
+        return "data:image/png;base64," + base64.b64encode(field.read()).decode("ascii")
+    finally:
+        field.close()
+
+
+def report_context(order: RepairOrder) -> dict:
+    case = order.case
+    return {
+        "order": order,
+        "case": case,
+        "customer": order.customer,
+        "asset": order.asset,
+        "contact": case.contact,
+        "parts": list(order.parts.all()),
+        "engineers": [str(u) for u in order.engineers.all()],
+        "engineer_signature": _data_url(order.engineer_signature),
+        "customer_signature": _data_url(order.customer_signature),
+        "generated_at": timezone.localtime(),
+        "draft": order.signed_off_at is None,
+    }
+
+
+def render_report_pdf(order: RepairOrder) -> bytes:
+    """Render the report of one repair order; a draft says so until the customer signed."""
+    from weasyprint import HTML
+
+    html = render_to_string("repairs/report_pdf.html", report_context(order))
+    # No base URL: the report loads nothing from outside (signatures are data URLs).
+    return HTML(string=html, base_url=None).write_pdf()

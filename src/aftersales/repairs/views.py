@@ -1,0 +1,240 @@
+"""Staff console pages for repair orders: open from a case, work it, sign off on a tablet."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from aftersales.accounts.access import can
+from aftersales.accounts.decorators import permission_required
+from aftersales.cases import selectors as case_selectors
+from aftersales.core.errors import ApplicationError, Forbidden, Invalid, NotFound
+from aftersales.repairs import forms, selectors, services
+from aftersales.repairs.api import report_response
+from aftersales.repairs.models import RepairOrder, RepairStatus
+
+PER_PAGE = 50
+DONE = _("Done.")
+SAVED = _("Saved.")
+
+
+def _order(request: HttpRequest, pk: int) -> RepairOrder:
+    try:
+        return selectors.repair_get_for_user(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@permission_required("repairs.view_repairorder")
+def repair_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    q = request.GET.get("q", "").strip()[:100]
+    qs = selectors.repairs_for_user(request.user).select_related(
+        "customer", "asset", "case", "fault_category"
+    )
+    if status == "open":
+        qs = qs.filter(closed_at__isnull=True)
+    elif status in RepairStatus.values:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(number__icontains=q) | qs.filter(asset__serial_number__iexact=q)
+    page = Paginator(qs.order_by("-created_at"), PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "repairs/list.html",
+        {"page": page, "status": status, "q": q, "statuses": RepairStatus.choices},
+    )
+
+
+@permission_required("repairs.add_repairorder")
+def repair_create(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        case = case_selectors.case_get_for_user(user=request.user, number=number)
+    except NotFound as exc:
+        raise Http404 from exc
+    form = forms.RepairCreateForm(
+        request.POST or None, initial={"service_mode": case.service_mode, "fault_text": case.title}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.repair_create(by=request.user, case=case, **form.cleaned_data)
+        except Invalid as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            return redirect("repairs:detail", pk=order.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "repairs/new.html", {"form": form, "case": case}, status=status)
+
+
+def _edit_initial(order: RepairOrder) -> dict:
+    return {
+        "service_mode": order.service_mode,
+        "fault_category": order.fault_category.code,
+        "fault_text": order.fault_text,
+        "diagnosis": order.diagnosis,
+        "cause": order.cause,
+        "decision": order.decision,
+        "exclusion": order.exclusion,
+        "appointment_at": timezone.localtime(order.appointment_at)
+        if order.appointment_at
+        else None,
+        "engineers": list(order.engineers.all()),
+        "parts": forms.parts_text(order),
+        "labour_minutes": order.labour_minutes,
+        "travel_mode": order.travel_mode,
+        "travel_km": order.travel_km,
+        "solution": order.solution,
+        "process": order.process,
+    }
+
+
+def _detail(request: HttpRequest, order: RepairOrder, status: int = 200, **forms_) -> HttpResponse:
+    user = request.user
+    context = {
+        "order": order,
+        "events": order.events.select_related("actor"),
+        "parts": order.parts.all(),
+        "history": services.same_fault_history(order),
+        "edit_form": forms_.get("edit_form") or forms.RepairEditForm(initial=_edit_initial(order)),
+        "phone_form": forms_.get("phone_form")
+        or forms.PhoneDecisionForm(initial={"decided_at": timezone.localtime()}),
+        "verify_form": forms_.get("verify_form") or forms.VerifyForm(),
+        "signoff_form": forms_.get("signoff_form")
+        or forms.SignOffForm(
+            initial={"name": order.case.contact.name if order.case.contact else ""}
+        ),
+        "can_work": can(user, "repairs.change_repairorder"),
+        "can_record": can(user, "repairs.record_quote_approval"),
+    }
+    return render(request, "repairs/detail.html", context, status=status)
+
+
+@permission_required("repairs.view_repairorder")
+def repair_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _order(request, pk))
+
+
+def _run(request: HttpRequest, order: RepairOrder, action, form_name: str = "", form=None):
+    """Call a service; errors go back onto the page (409/422) or become HTTP answers."""
+    try:
+        action()
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc.message)) from exc
+    except ApplicationError as exc:
+        if form is not None:
+            field = exc.field if exc.field in form.fields else None
+            form.add_error(field, str(exc.message))
+        else:
+            messages.error(request, str(exc.message))
+        order = _order(request, order.pk)
+        return _detail(
+            request, order, status=exc.status_code, **({form_name: form} if form else {})
+        )
+    messages.success(request, DONE)
+    return redirect("repairs:detail", pk=order.pk)
+
+
+@permission_required("repairs.change_repairorder")
+@require_POST
+def repair_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order(request, pk)
+    form = forms.RepairEditForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, order, status=422, edit_form=form)
+    data = dict(form.cleaned_data)
+    parts, engineers = data.pop("parts"), data.pop("engineers")
+    data["travel_km"] = data["travel_km"] or 0
+    return _run(
+        request,
+        order,
+        lambda: services.repair_update(
+            by=request.user, order=order, parts=parts, engineers=engineers, **data
+        ),
+        "edit_form",
+        form,
+    )
+
+
+@permission_required("repairs.view_repairorder")
+@require_POST
+def repair_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    order = _order(request, pk)
+    user = request.user
+    if action == "quote":
+        return _run(request, order, lambda: services.repair_quote(by=user, order=order))
+    if action == "start":
+        return _run(request, order, lambda: services.repair_start(by=user, order=order))
+    if action == "cancel":
+        text = request.POST.get("text", "")
+        return _run(request, order, lambda: services.repair_cancel(by=user, order=order, text=text))
+    if action == "decision":
+        form = forms.PhoneDecisionForm(request.POST)
+        if not form.is_valid():
+            return _detail(request, order, status=422, phone_form=form)
+        d = form.cleaned_data
+        return _run(
+            request,
+            order,
+            lambda: services.repair_quote_decide(
+                by=user,
+                order=order,
+                approve=d["decision"] == "approve",
+                name=d["name"],
+                decided_at=d["decided_at"],
+                note=d["note"],
+            ),
+            "phone_form",
+            form,
+        )
+    if action == "verify":
+        form = forms.VerifyForm(request.POST)
+        if not form.is_valid():
+            return _detail(request, order, status=422, verify_form=form)
+        d = form.cleaned_data
+        return _run(
+            request,
+            order,
+            lambda: services.repair_verify(
+                by=user, order=order, test_results=d["test_results"], signature=d["signature"]
+            ),
+            "verify_form",
+            form,
+        )
+    if action == "sign-off":
+        form = forms.SignOffForm(request.POST)
+        form.is_valid()
+        d = form.cleaned_data
+        return _run(
+            request,
+            order,
+            lambda: services.repair_sign_off(
+                by=user, order=order, name=d.get("name", ""), signature=d.get("signature", "")
+            ),
+            "signoff_form",
+            form,
+        )
+    raise Http404
+
+
+@permission_required("repairs.view_repairorder")
+def repair_report(request: HttpRequest, pk: int) -> HttpResponse:
+    return report_response(_order(request, pk))
+
+
+urlpatterns = [
+    path("", repair_list, name="list"),
+    path("new/<str:number>/", repair_create, name="create"),
+    path("<int:pk>/", repair_detail, name="detail"),
+    path("<int:pk>/edit/", repair_edit, name="edit"),
+    path("<int:pk>/report.pdf", repair_report, name="report"),
+    path("<int:pk>/<str:action>/", repair_action, name="action"),
+]

@@ -1,0 +1,381 @@
+"""Business calendars as data: weekly hours, holiday source and per-date overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+MIDNIGHT = dt.time(0, 0)
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Unknown time zone %(value)s."), params={"value": value})
+
+
+class HolidaySource(models.TextChoices):
+    PRC = "prc", _("PRC statutory holidays and make-up working days")
+    NONE = "none", _("None")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class BusinessCalendar(models.Model):
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
+    )
+    holiday_source = models.CharField(
+        _("holiday source"),
+        max_length=8,
+        choices=HolidaySource.choices,
+        default=HolidaySource.NONE,
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    # Both change on every service and admin save that touches the calendar or its rows. The
+    # version counts edits for people; compiled calendars cached in each process are keyed by
+    # the random revision, which a rolled-back edit cannot make ambiguous as a counter could.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    revision = models.UUIDField(default=uuid.uuid4, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("business calendar")
+        verbose_name_plural = _("business calendars")
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+
+class WeeklyHours(models.Model):
+    """One opening interval on one weekday; several per day make a lunch break."""
+
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="weekly_hours"
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    starts_at = models.TimeField(_("opens at"))
+    ends_at = models.TimeField(_("closes at"), help_text=_("00:00 means midnight (24:00)."))
+
+    class Meta:
+        ordering = ["calendar", "weekday", "starts_at"]
+        verbose_name = _("weekly hours")
+        verbose_name_plural = _("weekly hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")) | Q(ends_at=MIDNIGHT),
+                name="sla_weeklyhours_closes_after_opening",
+                violation_error_message=_("Opening hours must close after they open."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+
+class CalendarDay(models.Model):
+    """A date that differs from the weekly hours: a company day off or a special working day."""
+
+    class Kind(models.TextChoices):
+        CLOSED = "closed", _("Closed")
+        OPEN = "open", _("Open")
+
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    opens_at = models.TimeField(
+        _("opens at"), null=True, blank=True, help_text=_("Empty: a normal working day's hours.")
+    )
+    closes_at = models.TimeField(_("closes at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["calendar", "date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["calendar", "date"], name="sla_calendarday_one_per_date"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(opens_at__isnull=True, closes_at__isnull=True)
+                    | Q(kind="open", opens_at__isnull=False, closes_at__isnull=False)
+                    & (Q(closes_at__gt=F("opens_at")) | Q(closes_at=MIDNIGHT))
+                ),
+                name="sla_calendarday_hours_only_when_open",
+                violation_error_message=_(
+                    "Hours go with an open day, both or neither, closing after opening."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
+
+
+class SlaPolicy(models.Model):
+    """A service level: a calendar plus time targets per priority (configuration is data)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        verbose_name=_("calendar"),
+        on_delete=models.PROTECT,
+        related_name="policies",
+    )
+    is_default = models.BooleanField(
+        _("default policy"),
+        default=False,
+        help_text=_("Applies to customers without a contract."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="one_default_sla_policy"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SlaTarget(models.Model):
+    """Service minutes allowed per priority; blank means no promise for that target."""
+
+    policy = models.ForeignKey(SlaPolicy, on_delete=models.CASCADE, related_name="targets")
+    priority = models.CharField(_("priority"), max_length=2)
+    response_minutes = models.PositiveIntegerField(_("first response (min)"), null=True, blank=True)
+    diagnosis_minutes = models.PositiveIntegerField(_("diagnosis (min)"), null=True, blank=True)
+    resolution_minutes = models.PositiveIntegerField(_("resolution (min)"), null=True, blank=True)
+    onsite_minutes = models.PositiveIntegerField(_("onsite arrival (min)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["policy", "priority"]
+        verbose_name = _("SLA target")
+        verbose_name_plural = _("SLA targets")
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "priority"], name="sla_target_per_priority")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} {self.priority}"
+
+
+class Target(models.TextChoices):
+    """The time promises a case carries; the values match contracts.PenaltyRule.Target."""
+
+    RESPONSE = "response", _("First response")
+    DIAGNOSIS = "diagnosis", _("Diagnosis")
+    RESOLUTION = "resolution", _("Restore / resolution")
+    ONSITE = "onsite", _("Onsite arrival")
+
+
+class CaseClock(models.Model):
+    """One promise on one case: its due moment, pauses, and whether it was met or breached.
+
+    Service time is banked in `used` whenever the clock stops running (pause, completion,
+    close); while it runs, `due_at` = `running_since` + (`minutes` − `used`) of service time.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="sla_clocks")
+    target = models.CharField(_("target"), max_length=12, choices=Target.choices)
+    minutes = models.PositiveIntegerField(_("promised service minutes"))
+    started_at = models.DateTimeField(_("started at"))
+    running_since = models.DateTimeField(null=True, blank=True)
+    used = models.DurationField(_("service time used"), default=dt.timedelta(0))
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    # The due moment that passed unmet; once recorded a breach stays (penalties read it).
+    breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
+    met = models.BooleanField(_("met"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SLA clock")
+        verbose_name_plural = _("SLA clocks")
+        ordering = ["case", "target"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "target"], name="sla_clock_per_target")
+        ]
+        indexes = [
+            # penalties per contract and period: breached clocks by due moment
+            models.Index(
+                fields=["breached_at"],
+                condition=Q(breached_at__isnull=False),
+                name="sla_clock_breached_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.target}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.running_since is not None
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_at is not None
+
+    @property
+    def remaining(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.minutes) - self.used
+
+
+class EscalationAnchor(models.TextChoices):
+    START = "start", _("after the clock started")
+    DUE = "due", _("relative to the due moment")
+
+
+class EscalationAction(models.TextChoices):
+    REMIND = "remind", _("Remind the engineer and the seat")
+    REASSIGN = "reassign", _("Reassign to the next available engineer")
+    NOTIFY_MANAGERS = "notify_managers", _("Notify managers")
+
+
+class EscalationRule(models.Model):
+    """One step of the escalation ladder (configuration is data, rule 8)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    priority = models.CharField(
+        _("priority"), max_length=2, blank=True, help_text=_("Empty: every priority.")
+    )
+    target = models.CharField(_("target"), max_length=12, choices=Target.choices)
+    anchor = models.CharField(
+        _("counted"), max_length=8, choices=EscalationAnchor.choices, default=EscalationAnchor.START
+    )
+    offset_minutes = models.IntegerField(
+        _("offset (service minutes)"),
+        help_text=_("After the clock started, or before (negative) / after the due moment."),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=EscalationAction.choices)
+    manager_levels = models.CharField(
+        _("manager levels"),
+        max_length=100,
+        blank=True,
+        help_text=_("Comma-separated: technical, response_centre, technical_centre, general."),
+    )
+    manager_response_minutes = models.PositiveIntegerField(
+        _("manager responds within (min)"), null=True, blank=True
+    )
+    by_email = models.BooleanField(_("by e-mail"), default=True)
+    by_sms = models.BooleanField(_("by SMS"), default=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("escalation rule")
+        verbose_name_plural = _("escalation rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(anchor="start") | Q(offset_minutes__gte=0),
+                name="sla_escalation_start_offset_not_negative",
+                violation_error_message=_("Counted from the start, the offset cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(action="notify_managers") | ~Q(manager_levels=""),
+                name="sla_escalation_managers_named",
+                violation_error_message=_("Name the manager levels to notify."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def levels(self) -> list[str]:
+        return [level.strip() for level in self.manager_levels.split(",") if level.strip()]
+
+    @property
+    def channels(self) -> list[str]:
+        return [c for c, on in (("email", self.by_email), ("sms", self.by_sms)) if on]
+
+    def applies_to(self, priority: str) -> bool:
+        return self.is_active and self.priority in ("", priority)
+
+
+class EscalationFiring(models.Model):
+    """A rule fired on a case: at most once per (case, rule), even with two sweeps (rule 5)."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="sla_firings")
+    rule = models.ForeignKey(EscalationRule, on_delete=models.PROTECT, related_name="firings")
+    due_at = models.DateTimeField(_("due at"))
+    fired_at = models.DateTimeField(_("fired at"))
+    late = models.BooleanField(_("late"), default=False)
+    # Managers promise an answer within the rule's time (24 h for P1, ...).
+    ack_due_at = models.DateTimeField(_("manager response due"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("manager responded at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["fired_at", "id"]
+        verbose_name = _("escalation firing")
+        verbose_name_plural = _("escalation firings")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "rule"], name="sla_firing_once_per_rule")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.rule_id} {self.fired_at:%Y-%m-%d %H:%M}"
+
+
+class PenaltyWaiver(models.Model):
+    """A manager waived one penalty line (a breached clock under one rule): who, when, why."""
+
+    clock = models.ForeignKey(CaseClock, on_delete=models.PROTECT, related_name="waivers")
+    rule = models.ForeignKey(
+        "contracts.PenaltyRule", on_delete=models.PROTECT, related_name="waivers"
+    )
+    reason = models.TextField(_("reason"))
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("waived by"), on_delete=models.PROTECT
+    )
+    waived_at = models.DateTimeField(_("waived at"))
+
+    class Meta:
+        ordering = ["-waived_at"]
+        verbose_name = _("penalty waiver")
+        verbose_name_plural = _("penalty waivers")
+        constraints = [
+            models.UniqueConstraint(fields=["clock", "rule"], name="sla_penalty_waived_once")
+        ]
+        permissions = [
+            ("view_penalties", _("Can see contract penalties")),
+            ("waive_penalty", _("Can waive a penalty line")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clock_id}-{self.rule_id}"

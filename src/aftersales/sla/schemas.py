@@ -1,0 +1,65 @@
+"""API shapes of the SLA engine: penalty lines and statements, waivers, escalations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+
+class WaiverOut(Schema):
+    by: str
+    at: dt.datetime
+    reason: str
+
+
+class PenaltyLineOut(Schema):
+    id: str
+    case: str
+    target: str
+    basis: str
+    percent: Decimal
+    due_at: dt.datetime
+    late_by_minutes: int
+    days: int
+    amount: Decimal
+    running: bool
+    waived: bool
+    waiver: WaiverOut | None = None
+    explanation: str
+
+
+class PenaltyStatementOut(Schema):
+    contract: str
+    value: Decimal
+    start: dt.date | None = None
+    end: dt.date | None = None
+    lines: list[PenaltyLineOut]
+    total: Decimal
+    waived_total: Decimal
+    payable_total: Decimal
+
+
+class PenaltyParams(Schema):
+    start: dt.date | None = Field(None, alias="from")
+    end: dt.date | None = Field(None, alias="to")
+
+
+class WaiveIn(Schema):
+    reason: str = ""
+
+
+class AcknowledgeIn(Schema):
+    text: str = ""
+
+
+class EscalationOut(Schema):
+    id: int
+    case: str
+    rule: str
+    fired_at: dt.datetime
+    late: bool
+    ack_due_at: dt.datetime | None = None
+    acknowledged_at: dt.datetime | None = None
+    acknowledged_by: str | None = None

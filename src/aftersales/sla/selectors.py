@@ -1,0 +1,306 @@
+"""Reads of business calendars, and the per-process cache of compiled calendars."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import OperationalError, ProgrammingError
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.errors import NotFound
+from aftersales.sla.calendar import (
+    BUILTIN_SPECS,
+    CompiledCalendar,
+    builtin_calendar,
+    holiday_source_for,
+    hours,
+)
+from aftersales.sla.models import BusinessCalendar, CalendarDay
+
+UNKNOWN_CALENDAR = _("No business calendar has the code %(code)s.")
+
+
+class UnknownCalendar(NotFound):
+    """No calendar with that code, neither in the database nor built in."""
+
+    def __init__(self, code: str):
+        super().__init__(UNKNOWN_CALENDAR % {"code": code}, field="calendar")
+        self.code = code
+
+
+# code -> (primary key, revision, compiled); a new revision or a new row recompiles.
+_compiled: dict[str, tuple[int, uuid.UUID, CompiledCalendar]] = {}
+_compiled_lock = threading.Lock()
+
+
+def calendar_compile(*, calendar: BusinessCalendar) -> CompiledCalendar:
+    """Compile a calendar's rows (uncached); see compiled_calendar() for the cached way."""
+    weekly: dict[int, list] = defaultdict(list)
+    for row in calendar.weekly_hours.all():
+        weekly[row.weekday].append((row.starts_at, row.ends_at))
+    closed: list[dt.date] = []
+    opened: list[dt.date] = []
+    day_hours: dict[dt.date, tuple] = {}
+    for day in calendar.days.all():
+        if day.kind == CalendarDay.Kind.CLOSED:
+            closed.append(day.date)
+        elif day.opens_at is not None and day.closes_at is not None:
+            day_hours[day.date] = hours((day.opens_at, day.closes_at))
+        else:
+            opened.append(day.date)
+    return CompiledCalendar(
+        code=calendar.code,
+        tz=calendar.time_zone,
+        weekly={wd: hours(*spans) for wd, spans in weekly.items()},
+        holidays=holiday_source_for(calendar.holiday_source),
+        closed_days=closed,
+        open_days=opened,
+        day_hours=day_hours,
+    )
+
+
+def compiled_calendar(code: str) -> CompiledCalendar:
+    """The compiled calendar for code: one cheap revision query, recompiled when it changed.
+
+    Inactive calendars still compile (cases stored against them keep working). `7x24` and
+    `5x8` fall back to their built-in definitions when the database has no row for them or
+    cannot be read (no tables yet, database down). Raises UnknownCalendar otherwise.
+    """
+    try:
+        row = BusinessCalendar.objects.filter(code=code).values_list("pk", "revision").first()
+    except (OperationalError, ProgrammingError):
+        if code in BUILTIN_SPECS:
+            return builtin_calendar(code)
+        raise
+    if row is None:
+        if code in BUILTIN_SPECS:
+            return builtin_calendar(code)
+        raise UnknownCalendar(code)
+    cached = _compiled.get(code)
+    if cached is not None and cached[:2] == row:
+        return cached[2]
+    calendar = BusinessCalendar.objects.prefetch_related("weekly_hours", "days").get(pk=row[0])
+    compiled = calendar_compile(calendar=calendar)
+    with _compiled_lock:
+        # Stored under the revision read before the rows: at worst a newer compile is redone.
+        _compiled[code] = (row[0], row[1], compiled)
+    return compiled
+
+
+def calendar_get(*, code: str) -> BusinessCalendar:
+    calendar = BusinessCalendar.objects.filter(code=code).first()
+    if calendar is None:
+        raise UnknownCalendar(code)
+    return calendar
+
+
+def calendar_list(*, active_only: bool = True) -> list[BusinessCalendar]:
+    qs = BusinessCalendar.objects.all()
+    return list(qs.filter(is_active=True) if active_only else qs)
+
+
+def calendar_unpublished_years(
+    *, calendar: BusinessCalendar, today: dt.date, ahead: int = 2
+) -> list[tuple[int, int]]:
+    """(year, days entered by hand) for this year and the next `ahead` whose holidays are unknown.
+
+    Empty for calendars without a holiday source.
+    """
+    source = holiday_source_for(calendar.holiday_source)
+    if source is None:
+        return []
+    years = [y for y in range(today.year, today.year + ahead + 1) if not source.knows(y)]
+    if not years:
+        return []
+    by_hand = defaultdict(int)
+    for day in calendar.days.filter(date__year__in=years).only("date"):
+        by_hand[day.date.year] += 1
+    return [(y, by_hand[y]) for y in years]
+
+
+# --- clocks on a case ------------------------------------------------------------------------
+
+# Below this share of the promised service time left, a running clock turns amber.
+AMBER_BELOW = 0.25
+CLOCK_LABELS = {
+    "response": _("Response"),
+    "diagnosis": _("Diagnosis"),
+    "resolution": _("Resolution"),
+    "onsite": _("Onsite arrival"),
+}
+COLOUR_CSS = {"green": "success", "amber": "warning", "red": "danger", "grey": "secondary"}
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """One promise as the case page shows it; minutes are service minutes."""
+
+    target: str
+    label: str
+    minutes: int
+    due: dt.datetime | None
+    state: str  # running, paused, met, breached (done late or still overdue), stopped
+    done_at: dt.datetime | None
+    met: bool | None
+    breached: bool
+    service_left: float | None  # negative when overdue
+    wall_left: dt.timedelta | None  # negative when overdue
+    colour: str  # green, amber, red, grey
+
+    @property
+    def css(self) -> str:
+        return COLOUR_CSS[self.colour]
+
+    @property
+    def overdue(self) -> bool:
+        return self.service_left is not None and self.service_left < 0
+
+    @property
+    def service_text(self) -> str:
+        return "" if self.service_left is None else minutes_text(abs(self.service_left))
+
+    @property
+    def wall_text(self) -> str:
+        if self.wall_left is None:
+            return ""
+        return minutes_text(abs(self.wall_left.total_seconds()) / 60)
+
+
+def minutes_text(minutes: float) -> str:
+    """A duration for people: '3 d 4 h', '2 h 05 min', '7 min'."""
+    whole = int(minutes)
+    days, rest = divmod(whole, 24 * 60)
+    hours_, mins = divmod(rest, 60)
+    if days:
+        return _("%(d)d d %(h)d h") % {"d": days, "h": hours_}
+    if hours_:
+        return _("%(h)d h %(m)02d min") % {"h": hours_, "m": mins}
+    return _("%(m)d min") % {"m": mins}
+
+
+def _clock_view(clock, cal: CompiledCalendar, now: dt.datetime) -> ClockView:
+    from aftersales.sla.calendar import service_minutes_between
+
+    label = CLOCK_LABELS.get(clock.target, clock.target)
+    breached = clock.breached_at is not None
+    common = {"target": clock.target, "label": label, "minutes": clock.minutes}
+    if clock.completed_at is not None:
+        due = clock.breached_at or clock.due_at
+        return ClockView(
+            **common,
+            due=due,
+            state="breached" if breached else "met",
+            done_at=clock.completed_at,
+            met=clock.met,
+            breached=breached,
+            service_left=None,
+            wall_left=None,
+            colour="red" if breached else "green",
+        )
+    if clock.paused_at is not None:
+        left = clock.remaining.total_seconds() / 60
+        return ClockView(
+            **common,
+            due=None,
+            state="paused",
+            done_at=None,
+            met=None,
+            breached=breached,
+            service_left=left,
+            wall_left=None,
+            colour="grey",
+        )
+    if clock.stopped_at is not None or clock.due_at is None:
+        return ClockView(
+            **common,
+            due=clock.breached_at or clock.due_at,
+            state="breached" if breached else "stopped",
+            done_at=None,
+            met=None,
+            breached=breached,
+            service_left=None,
+            wall_left=None,
+            colour="red" if breached else "grey",
+        )
+    due = clock.due_at
+    if now >= due:
+        left = -service_minutes_between(cal, due, now)
+    else:
+        left = service_minutes_between(cal, now, due)
+    if now >= due or breached:
+        colour = "red"
+    elif clock.minutes and left / clock.minutes < AMBER_BELOW:
+        colour = "amber"
+    else:
+        colour = "green"
+    return ClockView(
+        **common,
+        due=due,
+        state="breached" if (breached or now >= due) else "running",
+        done_at=None,
+        met=None,
+        breached=breached or now >= due,
+        service_left=left,
+        wall_left=due - now,
+        colour=colour,
+    )
+
+
+def sla_clocks(case, now: dt.datetime) -> list[ClockView]:
+    """Each promise of the case against now: due, met/breached, time left, colour."""
+    from aftersales.sla.models import CaseClock
+
+    order = list(CLOCK_LABELS)
+    clocks = sorted(CaseClock.objects.filter(case=case), key=lambda c: order.index(c.target))
+    if not clocks:
+        return []
+    cal = compiled_calendar(case.sla_calendar or "5x8")
+    return [_clock_view(clock, cal, now) for clock in clocks]
+
+
+def escalations_for_case(case) -> list:
+    """Escalation steps fired on the case, oldest first, with the managers' response due."""
+    from aftersales.sla.models import EscalationFiring
+
+    return list(
+        EscalationFiring.objects.filter(case=case)
+        .select_related("rule", "acknowledged_by")
+        .order_by("fired_at", "id")
+    )
+
+
+# --- penalties -------------------------------------------------------------------------------
+
+VIEW_PENALTIES = "sla.view_penalties"
+WAIVE_PENALTY = "sla.waive_penalty"
+CONTRACT_NOT_FOUND = _("No contract with this number.")
+
+
+def require_penalty_reader(user) -> None:
+    """Managers and admins; other staff get 403, customers 404 (they must not learn of it)."""
+    from aftersales.accounts.access import NOT_ALLOWED, can, is_staff_member
+    from aftersales.core.errors import Forbidden
+
+    if can(user, VIEW_PENALTIES):
+        return
+    if is_staff_member(user):
+        raise Forbidden(NOT_ALLOWED)
+    raise NotFound(CONTRACT_NOT_FOUND)
+
+
+def penalty_statement_for_user(
+    *, user, number: str, start: dt.date | None = None, end: dt.date | None = None
+):
+    """The contract's penalty lines in [start, end] for a penalty reader."""
+    from aftersales.contracts.models import ServiceContract
+    from aftersales.sla.penalties import penalty_statement
+
+    require_penalty_reader(user)
+    contract = ServiceContract.objects.filter(number=(number or "").strip()).first()
+    if contract is None:
+        raise NotFound(CONTRACT_NOT_FOUND, field="contract")
+    return penalty_statement(contract=contract, start=start, end=end)

@@ -1,0 +1,301 @@
+"""Every write on business calendars; each bumps the calendar's version so caches recompile."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.access import NOT_ALLOWED, can, is_staff_member
+from aftersales.cases.models import OPEN_STATUSES, Activity, ActivityKind, Case
+from aftersales.contracts.models import PenaltyRule, ServiceContract
+from aftersales.core.errors import Conflict, Forbidden, Invalid, NotFound
+from aftersales.registry.models import Customer
+from aftersales.sla import clockwork, escalation, penalties
+from aftersales.sla.calendar import hours
+from aftersales.sla.models import (
+    BusinessCalendar,
+    CalendarDay,
+    CaseClock,
+    EscalationFiring,
+    HolidaySource,
+    PenaltyWaiver,
+    WeeklyHours,
+)
+
+CODE_TAKEN = _("A business calendar with this code already exists.")
+BAD_HOURS = _("Enter opening hours as HH:MM-HH:MM, closing after opening.")
+BAD_WEEKDAY = _("Weekday is 0 (Monday) to 6 (Sunday).")
+
+Spans = Sequence[str | tuple[dt.time, dt.time]]
+
+
+def _full_clean(obj, *, exclude: list[str] | None = None) -> None:
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise Invalid(messages[0], field=None if field == "__all__" else field) from exc
+
+
+def _as_times(spans: Spans) -> list[tuple[dt.time, dt.time]]:
+    """Validated (opens, closes) pairs; 24:00 becomes 00:00 as the models store it."""
+    try:
+        parsed = hours(*spans)
+    except (TypeError, ValueError) as exc:
+        raise Invalid(BAD_HOURS, field="hours") from exc
+
+    def as_time(seconds: int) -> dt.time:
+        seconds %= 86_400
+        return dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60)
+
+    return [(as_time(start), as_time(end)) for start, end in parsed]
+
+
+def calendar_touch(*, calendar: BusinessCalendar) -> BusinessCalendar:
+    """Bump the version so every process recompiles this calendar on its next use."""
+    BusinessCalendar.objects.filter(pk=calendar.pk).update(
+        version=F("version") + 1, revision=uuid.uuid4(), updated_at=timezone.now()
+    )
+    calendar.refresh_from_db(fields=["version", "revision", "updated_at"])
+    return calendar
+
+
+@transaction.atomic
+def calendar_create(
+    *,
+    code: str,
+    name: str,
+    time_zone: str = "Asia/Shanghai",
+    holiday_source: str = HolidaySource.NONE,
+    weekly: Mapping[int, Spans] | None = None,
+) -> BusinessCalendar:
+    """Create a calendar with weekly hours, e.g. weekly={0: ["09:00-12:00", "13:30-17:00"]}."""
+    calendar = BusinessCalendar(
+        code=(code or "").strip(),
+        name=(name or "").strip(),
+        time_zone=time_zone,
+        holiday_source=holiday_source,
+    )
+    if calendar.code and BusinessCalendar.objects.filter(code=calendar.code).exists():
+        raise Invalid(CODE_TAKEN, field="code")
+    _full_clean(calendar)
+    rows = []
+    for weekday, spans in (weekly or {}).items():
+        if weekday not in range(7):
+            raise Invalid(BAD_WEEKDAY, field="weekday")
+        rows += [(weekday, start, end) for start, end in _as_times(spans)]
+    calendar.save()
+    WeeklyHours.objects.bulk_create(
+        WeeklyHours(calendar=calendar, weekday=wd, starts_at=start, ends_at=end)
+        for wd, start, end in rows
+    )
+    return calendar
+
+
+@transaction.atomic
+def calendar_weekly_hours_set(
+    *, calendar: BusinessCalendar, weekday: int, spans: Spans
+) -> list[WeeklyHours]:
+    """Replace one weekday's opening hours; no spans closes that weekday."""
+    if weekday not in range(7):
+        raise Invalid(BAD_WEEKDAY, field="weekday")
+    pairs = _as_times(spans)
+    calendar.weekly_hours.filter(weekday=weekday).delete()
+    rows = WeeklyHours.objects.bulk_create(
+        WeeklyHours(calendar=calendar, weekday=weekday, starts_at=start, ends_at=end)
+        for start, end in pairs
+    )
+    calendar_touch(calendar=calendar)
+    return rows
+
+
+@transaction.atomic
+def calendar_day_set(
+    *,
+    calendar: BusinessCalendar,
+    date: dt.date,
+    kind: str,
+    note: str = "",
+    opens_at: dt.time | None = None,
+    closes_at: dt.time | None = None,
+) -> CalendarDay:
+    """Mark a date closed (company day off) or open (special working day); replaces any earlier."""
+    day = CalendarDay.objects.filter(calendar=calendar, date=date).first() or CalendarDay(
+        calendar=calendar, date=date
+    )
+    day.kind, day.note = kind, (note or "").strip()
+    day.opens_at, day.closes_at = opens_at, closes_at
+    _full_clean(day)
+    day.save()
+    calendar_touch(calendar=calendar)
+    return day
+
+
+@transaction.atomic
+def calendar_day_clear(*, calendar: BusinessCalendar, date: dt.date) -> bool:
+    """Drop a date's override so the weekly hours and holidays apply again; False if none."""
+    removed, _by_model = CalendarDay.objects.filter(calendar=calendar, date=date).delete()
+    if removed:
+        calendar_touch(calendar=calendar)
+    return bool(removed)
+
+
+# --- the SLA engine on cases -----------------------------------------------------------------
+# The clock arithmetic lives in sla.clockwork, the sweep in sla.escalation, penalty maths in
+# sla.penalties; these are the entry points other apps call.
+
+sla_sweep = escalation.sla_sweep
+
+NO_REASON = _("Give the reason for the waiver.")
+LINE_NOT_FOUND = _("No such penalty line.")
+ALREADY_WAIVED = _("This penalty line is already waived.")
+FIRING_NOT_FOUND = _("No such escalation.")
+NOT_YOUR_ESCALATION = _("Only a manager of the escalated level can answer this escalation.")
+ALREADY_ACKNOWLEDGED = _("This escalation was already answered.")
+
+
+@transaction.atomic
+def recompute_open_cases(*, customer: Customer) -> int:
+    """Re-apply contract and policy to the customer's open cases; return how many changed.
+
+    For the contracts side: call it after a contract, its coverage or an asset's acceptance
+    date changed. Recorded breaches and finished clocks stay as they are.
+    """
+    now = timezone.now()
+    changed = 0
+    cases = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("customer", "asset")
+        .filter(customer=customer, status__in=OPEN_STATUSES)
+        .order_by("pk")
+    )
+    for case in cases:
+        before = (case.sla_policy_id, case.contract_id)
+        if not clockwork.recompute(case, now) and before == (case.sla_policy_id, case.contract_id):
+            continue
+        Case.objects.filter(pk=case.pk).update(version=F("version") + 1, updated_at=now)
+        Activity.objects.create(
+            case=case,
+            at=now,
+            kind=ActivityKind.UPDATED,
+            text=gettext("Service level recomputed: %(policy)s, contract %(contract)s")
+            % {
+                "policy": case.sla_policy or "—",
+                "contract": case.contract.number if case.contract_id else "—",
+            },
+            data={
+                "sla_policy": case.sla_policy.code if case.sla_policy_id else None,
+                "contract": case.contract.number if case.contract_id else None,
+            },
+        )
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def penalty_rules_default(*, contract: ServiceContract) -> list[PenaltyRule]:
+    """Give a contract without penalty rules the defaults of domain.md; returns its rules."""
+    if not contract.penalty_rules.exists():
+        PenaltyRule.objects.bulk_create(
+            PenaltyRule(contract=contract, target=target, basis=basis, percent_of_value=pct)
+            for target, basis, pct in penalties.DEFAULT_RULES
+        )
+    return list(contract.penalty_rules.order_by("pk"))
+
+
+def _require_penalty_permission(user: Any, permission: str) -> None:
+    if can(user, permission):
+        return
+    if is_staff_member(user):
+        raise Forbidden(NOT_ALLOWED)
+    raise NotFound(LINE_NOT_FOUND)
+
+
+@transaction.atomic
+def penalty_waive(*, line_id: str, by: Any, reason: str) -> penalties.PenaltyLine:
+    """Waive one penalty line with a reason; the waiver row and a case activity audit it."""
+    _require_penalty_permission(by, "sla.waive_penalty")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid(NO_REASON, field="reason")
+    clock_id, _sep, rule_id = str(line_id).partition("-")
+    if not (clock_id.isdigit() and rule_id.isdigit()):
+        raise NotFound(LINE_NOT_FOUND)
+    clock = (
+        CaseClock.objects.select_for_update(of=("self",))
+        .select_related("case__contract")
+        .filter(pk=int(clock_id), breached_at__isnull=False)
+        .first()
+    )
+    rule = PenaltyRule.objects.filter(pk=int(rule_id)).first()
+    if (
+        clock is None
+        or rule is None
+        or clock.case.contract_id != rule.contract_id
+        or rule.target != clock.target
+    ):
+        raise NotFound(LINE_NOT_FOUND)
+    if PenaltyWaiver.objects.filter(clock=clock, rule=rule).exists():
+        raise Conflict(ALREADY_WAIVED)
+    now = timezone.now()
+    waiver = PenaltyWaiver.objects.create(
+        clock=clock, rule=rule, reason=reason, waived_by=by, waived_at=now
+    )
+    Activity.objects.create(
+        case=clock.case,
+        at=now,
+        actor=by,
+        kind=ActivityKind.NOTICE,
+        internal=True,
+        text=gettext("Penalty waived (%(target)s): %(reason)s")
+        % {"target": clock.get_target_display(), "reason": reason},
+        data={"penalty_line": f"{clock.pk}-{rule.pk}", "waiver": waiver.pk},
+    )
+    return next(
+        line
+        for line in penalties.penalty_lines_for_case(case=clock.case, now=now)
+        if line.id == f"{clock.pk}-{rule.pk}"
+    )
+
+
+@transaction.atomic
+def escalation_acknowledge(*, firing_id: int, by: Any, text: str = "") -> EscalationFiring:
+    """A manager answers an escalation: the promised manager response time is met or not."""
+    firing = (
+        EscalationFiring.objects.select_for_update(of=("self",))
+        .select_related("rule", "case")
+        .filter(pk=firing_id)
+        .first()
+    )
+    if firing is None or not is_staff_member(by):
+        raise NotFound(FIRING_NOT_FOUND)
+    if not escalation.has_manager_level(by, firing.rule):
+        raise Forbidden(NOT_YOUR_ESCALATION)
+    if firing.acknowledged_at is not None:
+        raise Conflict(ALREADY_ACKNOWLEDGED)
+    now = timezone.now()
+    firing.acknowledged_at, firing.acknowledged_by = now, by
+    firing.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    Activity.objects.create(
+        case=firing.case,
+        at=now,
+        actor=by,
+        kind=ActivityKind.NOTICE,
+        internal=True,
+        text=(text or "").strip()
+        or gettext("Escalation answered: %(rule)s") % {"rule": firing.rule.name},
+        data={
+            "sla_rule": firing.rule_id,
+            "in_time": firing.ack_due_at is None or now <= firing.ack_due_at,
+        },
+    )
+    return firing
