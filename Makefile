@@ -20,7 +20,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/aftersales makemigrations --check --dry-run
-	$(BIN)/pytest -n 2 --dist loadfile -p no:cacheprovider
+	$(BIN)/pytest -n 2 --dist loadfile -p no:cacheprovider --ignore=tests/browser
+	# Browser tests run on their own: the live server empties the database after each test.
+	$(BIN)/pytest -p no:cacheprovider tests/browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

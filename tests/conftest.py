@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models.signals import post_migrate
 from django.test import Client
 
 from tests import factories
@@ -102,19 +103,28 @@ def smtp_server(settings):
         yield server
 
 
-def pytest_collection_modifyitems(items):
-    """Transactional tests put back the rows migrations seeded (case types, calendars, policies).
+# Data migrations that seed configuration (case types, calendars, policies, ladder, terms,
+# prices). Django empties the database after each transactional test and then sends
+# post_migrate; writing the seeds again there keeps later tests on the same worker whole.
+SEED_MIGRATIONS = (
+    "aftersales.cases.migrations.0002_seed_case_types",
+    "aftersales.sla.migrations.0002_seed_builtin_calendars",
+    "aftersales.sla.migrations.0004_seed_sla_policies",
+    "aftersales.sla.migrations.0006_seed_escalation_ladder",
+    "aftersales.contracts.migrations.0003_seed_warranty_terms",
+    "aftersales.repairs.migrations.0002_seed_prices_and_faults",
+)
 
-    Django empties the database after a transactional test; without this, tests that run after
-    one in the same worker would find no seeded configuration.
-    """
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        fixtures = getattr(item, "fixturenames", ())
-        transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
-            name in fixtures for name in ("transactional_db", "live_server")
-        )
-        if transactional:
-            item.add_marker(
-                pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
-            )
+
+def _reseed_after_flush(sender, app_config=None, **kwargs):
+    if app_config is None or app_config.label != "portal":  # once, after every app
+        return
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+
+    for module in SEED_MIGRATIONS:
+        import_module(module).seed(django_apps, None)
+
+
+post_migrate.connect(_reseed_after_flush, dispatch_uid="tests.reseed_after_flush")

@@ -45,7 +45,7 @@ def _race(*calls):
     return results
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_intake_never_hands_out_the_same_number():
     seat = factories.staff_user("seat", role="dispatcher")
     customer = factories.CustomerFactory()
@@ -65,7 +65,7 @@ def test_concurrent_intake_never_hands_out_the_same_number():
     assert len(set(numbers)) == 8
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_engineers_taking_over_at_once_leave_one_winner():
     seat = factories.staff_user("seat", role="dispatcher")
     first = factories.staff_user("first", role="engineer")

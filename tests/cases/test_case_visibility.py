@@ -76,3 +76,23 @@ def test_case_list_query_count_does_not_grow_with_rows(
     api = api_as(seat)
     with django_assert_max_num_queries(10):
         assert api.get("/api/v1/cases").json()["count"] == 15
+
+
+@pytest.mark.django_db
+def test_case_list_count_stops_at_the_cap_and_says_so(api_as, seat, customer_a, monkeypatch):
+    from aftersales.cases import api as cases_api
+
+    monkeypatch.setattr(cases_api, "CASE_COUNT_CAP", 3)
+    for i in range(5):
+        services.case_create(
+            by=seat,
+            customer=customer_a,
+            title=f"故障{i}",
+            priority="P3",
+            case_type="fault",
+            channel="phone",
+        )
+    data = api_as(seat).get("/api/v1/cases", {"limit": 2}).json()
+    assert data["count"] == 3 and data["count_capped"] is True
+    assert data["next"] is not None
+    assert api_as(seat).get("/api/v1/cases", {"limit": 50}).json()["count"] == 3

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_deliveries_of_one_message_store_it_once():
     # Transactional tests start from an empty database: the seeded types are gone.
     CaseType.objects.get_or_create(code="fault", defaults={"name": "故障"})

@@ -169,3 +169,17 @@ def test_postgresql_search_uses_the_gin_index(seat, customer_a):
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = selectors.text_search(Case.objects.all(), "交换机").explain()
     assert "case_search_gin_idx" in plan
+
+
+@pytest.mark.django_db
+def test_a_word_matching_very_many_cases_lists_the_newest_first(seat, customer_a, monkeypatch):
+    from aftersales.cases import search as case_search
+
+    monkeypatch.setattr(case_search, "RANK_WINDOW", 2)
+    numbers = [
+        services.case_create(by=seat, customer=customer_a, title=f"交换机 告警 {i}",
+                             priority="P3", case_type="fault", channel="phone").number
+        for i in range(3)
+    ]
+    found = selectors.case_search(user=seat, filters=selectors.CaseFilters(q="交换机"))
+    assert [c.number for c in found] == list(reversed(numbers))

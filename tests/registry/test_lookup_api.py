@@ -218,3 +218,19 @@ def test_sections_registered_by_other_apps_are_included(api_as, seat, customer_a
     finally:
         lookup.unregister_section("contracts", contracts)
     assert [c["number"] for c in body["contracts"]] == ["HT-2026-001"]
+
+
+@pytest.mark.django_db
+def test_lookup_lists_the_customers_open_cases(api_as, seat, customer_a):
+    from aftersales.cases import services as case_services
+
+    case = case_services.case_create(
+        by=seat,
+        customer=customer_a,
+        title="核心交换机宕机",
+        priority="P1",
+        case_type="fault",
+        channel="phone",
+    )
+    data = api_as(seat).get("/api/v1/lookup", {"q": customer_a.code}).json()
+    assert [c["number"] for c in data["open_cases"]] == [case.number]

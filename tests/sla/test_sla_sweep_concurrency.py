@@ -57,7 +57,7 @@ def _at_once(*calls):
     return results
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_fire_each_step_once():
     seat = factories.staff_user("seat", role="dispatcher")
     engineer = factories.staff_user("engineer", role="engineer")

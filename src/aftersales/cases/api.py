@@ -31,6 +31,8 @@ from aftersales.registry import selectors as registry_selectors
 from aftersales.registry.models import Contact, Vendor
 
 router = Router(tags=["cases"])
+# Lists count at most this many matches (and say so); see core.pagination.page.
+CASE_COUNT_CAP = 10_000
 
 # Bodies that may be left out entirely, documented by hand since ninja cannot express that.
 _OPTIONAL_VERSION_BODY = {
@@ -176,7 +178,9 @@ def case_list(request: HttpRequest, params: Query[CaseListParams]):
         .select_related("contact")
         .prefetch_related("participants", "approvals")
     )
-    result = page(request, qs, limit=params.limit, offset=params.offset)
+    result = page(
+        request, qs, limit=params.limit, offset=params.offset, count_cap=CASE_COUNT_CAP
+    )
     result["items"] = [case_out(c, request.auth) for c in result["items"]]
     return result
 

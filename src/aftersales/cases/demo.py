@@ -609,7 +609,10 @@ class _Play:
         if rng.random() < 0.35 and reach >= 1:
             steps.append(("note", rng.uniform(10, 120)))
         if reach >= 3 and target != Status.WAITING or reach >= 5:
-            steps.append(("diagnose", rng.uniform(20, 200) if urgent else rng.uniform(60, 1400)))
+            # A fault is diagnosed (确诊) first; a question or an upgrade goes straight on.
+            if story.case_type in ("fault", "data_recovery") or target == Status.IN_PROGRESS:
+                minutes = rng.uniform(20, 200) if urgent else rng.uniform(60, 1400)
+                steps.append(("diagnose", minutes))
             if story.line and rng.random() < (0.4 if urgent else 0.12):
                 steps.append(("expert", rng.uniform(15, 120)))
                 steps.append(("expert_note", rng.uniform(10, 60)))

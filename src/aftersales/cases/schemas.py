@@ -80,6 +80,7 @@ class CasePage(Schema):
     items: list[CaseOut]
     count: int
     next: str | None
+    count_capped: bool = False
 
 
 class VersionIn(Schema):

@@ -99,8 +99,13 @@ def query_words(query: str) -> list[str]:
     return words[:MAX_QUERY_WORDS]
 
 
+# Up to this many matches are ranked best first; more are listed newest first.
+RANK_WINDOW = 1000
+
+
 def filter_cases(qs: QuerySet[Case], query: str, *, internal: bool = False) -> QuerySet[Case]:
-    """Cases whose document holds every word of the query, best match first.
+    """Cases whose document holds every word of the query, best match first (newest first when
+    more than RANK_WINDOW match).
 
     `internal=False` searches only what the customer may see. A query without any word (only
     punctuation) matches nothing. Adds `search_rank` (higher is better).
@@ -122,6 +127,10 @@ def filter_cases(qs: QuerySet[Case], query: str, *, internal: bool = False) -> Q
             match = f"public : ({match})"
         qs = qs.filter(_FtsMatch(F("pk"), Value(match)))
         rank = _FtsRank(F("pk"), Value(match))
+    if qs.order_by()[:RANK_WINDOW + 1].count() > RANK_WINDOW:
+        # A common word: ranking tens of thousands of documents costs seconds and tells a person
+        # little; the newest matches first come straight off the date index.
+        return qs.order_by("-created_at", "-id")
     return qs.annotate(search_rank=rank).order_by("-search_rank", "-created_at", "-id")
 
 

@@ -99,6 +99,7 @@ class PenaltyRule(models.Model):
     )
     target = models.CharField(_("target"), max_length=12, choices=Target.choices)
     basis = models.CharField(_("basis"), max_length=12, choices=Basis.choices)
+    # xgettext:no-python-format
     percent_of_value = models.DecimalField(_("% of contract value"), max_digits=5, decimal_places=2)
 
     class Meta:
