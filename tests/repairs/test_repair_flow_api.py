@@ -221,3 +221,21 @@ def test_repaired_parts_carry_their_own_warranty(api_as, engineer, contact_a, pr
         asset=again.asset, customer=again.customer, on=again.signed_off_at.date()
     )
     assert ent.status == "in_warranty" and again.number in ent.reason
+
+
+def test_signed_report_is_mailed_to_the_contact_as_a_pdf_attachment(
+    api_as, engineer, contact_a, priced, smtp_server
+):
+    from aftersales.notify.services import outbox_deliver_due
+
+    staff, customer = api_as(engineer), api_as(contact_a.user)
+    act(staff, priced, "quote")
+    act(customer, priced, "approve-quote")
+    act(staff, priced, "start")
+    act(staff, priced, "verify", {"test_results": "正常"})
+    act(customer, priced, "sign-off", {"name": "张经理"})
+    outbox_deliver_due()
+    mail = next(m for m in smtp_server.messages if m["X-Aftersales-Kind"] == "repair.report")
+    pdfs = [p for p in mail.iter_attachments() if p.get_content_type() == "application/pdf"]
+    assert len(pdfs) == 1
+    assert pdfs[0].get_content().startswith(b"%PDF")

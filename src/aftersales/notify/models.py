@@ -38,6 +38,9 @@ class OutboxMessage(models.Model):
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     body = models.TextField(_("body"))
     html_body = models.TextField(_("HTML body"), blank=True)
+    # A stored file (default storage name) mailed as an attachment, e.g. a service report PDF.
+    attachment_path = models.CharField(_("attachment"), max_length=300, blank=True)
+    attachment_name = models.CharField(_("attachment file name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=64)
     # A generic reference instead of foreign keys, so notify never depends on its callers.
     ref_type = models.CharField(_("reference type"), max_length=40, blank=True)

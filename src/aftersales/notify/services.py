@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import mimetypes
+import os
 import re
 from dataclasses import dataclass
 from functools import partial
@@ -16,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -126,8 +129,12 @@ def notify_enqueue(
     dedupe_key: str = "",
     not_before: dt.datetime | None = None,
     html_body: str = "",
+    attachment_path: str = "",
+    attachment_name: str = "",
 ) -> OutboxMessage:
     """Record one notification in the caller's transaction; it is delivered after commit.
+
+    attachment_path names a file in the default storage that an e-mail carries along.
 
     Never sends and never raises for a missing or bad address: the row is stored as failed
     with the reason so it shows in the outbox. A dedupe_key seen before returns that row.
@@ -167,6 +174,8 @@ def notify_enqueue(
         subject=subject,
         body=body,
         html_body=html_body or "",
+        attachment_path=attachment_path if channel == Channel.EMAIL else "",
+        attachment_name=attachment_name,
         kind=kind,
         ref_type=ref_type,
         ref_id=ref_id,
@@ -300,6 +309,11 @@ class _Mailer:
         )
         if message.html_body:
             email.attach_alternative(message.html_body, "text/html")
+        if message.attachment_path:
+            name = message.attachment_name or os.path.basename(message.attachment_path)
+            with default_storage.open(message.attachment_path, "rb") as stored:
+                content = stored.read()
+            email.attach(name, content, mimetypes.guess_type(name)[0] or "application/octet-stream")
         try:
             if self.connection is None:
                 self.connection = get_connection(fail_silently=False)

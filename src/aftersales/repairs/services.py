@@ -459,7 +459,9 @@ def _contact_of(order: RepairOrder):
     return order.case.contact
 
 
-def _notify_contact(order: RepairOrder, *, kind: str, subject: str, body: str, key: str) -> None:
+def _notify_contact(
+    order: RepairOrder, *, kind: str, subject: str, body: str, key: str, attachment=None
+) -> None:
     from aftersales.notify.services import notify_enqueue
 
     contact = _contact_of(order)
@@ -475,6 +477,8 @@ def _notify_contact(order: RepairOrder, *, kind: str, subject: str, body: str, k
         ref_type="repair",
         ref_id=order.number,
         dedupe_key=f"{kind}:{order.number}:{key}",
+        attachment_path=attachment.file.name if attachment is not None else "",
+        attachment_name=attachment.name if attachment is not None else "",
     )
 
 
@@ -707,8 +711,9 @@ def report_archive(*, order: RepairOrder, by: Any) -> None:
             subject=_t("Service report %(number)s") % {"number": order.number},
             body=_t(
                 "The repair %(number)s was completed and signed off by %(name)s.\n"
-                "The service report (PDF) is on the portal: %(link)s"
+                "The service report (PDF) is attached and on the portal: %(link)s"
             )
             % {"number": order.number, "name": order.signer_name, "link": link},
             key="report",
+            attachment=attachment,
         )
