@@ -251,3 +251,6 @@ IMAP_PASSWORD = env_str("IMAP_PASSWORD")
 IMAP_SSL = env_bool("IMAP_SSL", True)
 IMAP_FOLDER = env_str("IMAP_FOLDER", "INBOX")
 IMAP_POLL_SECONDS = env_int("IMAP_POLL_SECONDS", 60)
+
+# Absolute links in e-mails (portal links in quotes and service reports), e.g. https://service.example.cn
+SITE_URL = env_str("SITE_URL")
