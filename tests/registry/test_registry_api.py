@@ -139,3 +139,22 @@ def test_asset_with_bad_date_names_the_field_and_writes_nothing(api_as, seat, cu
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][-1] == "accepted_on"
     assert not Asset.objects.exists()
+
+
+@pytest.mark.django_db
+def test_api_refuses_an_acceptance_before_installation_like_the_console(api_as, seat, customer_a):
+    response = api_as(seat).post(
+        "/api/v1/assets",
+        {
+            "customer": customer_a.code,
+            "serial_number": "X2",
+            "product_model": "S5735",
+            "vendor": "华为",
+            "installed_on": "2025-05-01",
+            "accepted_on": "2025-03-01",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "accepted_on"
+    assert not Asset.objects.exists()

@@ -181,9 +181,11 @@ def asset_create(
     project=None,
     parent_serial: str = "",
 ) -> Asset:
+    """Register an asset named as typed (vendor, model, parent serial); the API's way in.
+
+    The checks are asset_register's, so the API and the console accept the same assets.
+    """
     serial_number = _require("serial_number", serial_number)
-    if Asset.objects.filter(serial_number__iexact=serial_number).exists():
-        raise Invalid(SERIAL_TAKEN, field="serial_number")
     model = product_model_get_or_create(
         vendor=vendor_get_or_create(name=vendor), name=product_model
     )
@@ -194,22 +196,18 @@ def asset_create(
         ).first()
         if parent is None:
             raise Invalid(UNKNOWN_PARENT, field="parent")
-    try:
-        with transaction.atomic():
-            return Asset.objects.create(
-                customer=customer,
-                serial_number=serial_number,
-                product_model=model,
-                accepted_on=accepted_on,
-                installed_on=installed_on,
-                warranty_months=warranty_months,
-                software_version=software_version,
-                site=site,
-                project=project,
-                parent=parent,
-            )
-    except IntegrityError as exc:  # a concurrent insert of the same serial
-        raise Invalid(SERIAL_TAKEN, field="serial_number") from exc
+    return asset_register(
+        customer=customer,
+        serial_number=serial_number,
+        product_model=model,
+        site=site,
+        project=project,
+        parent=parent,
+        installed_on=installed_on,
+        accepted_on=accepted_on,
+        warranty_months=warranty_months,
+        software_version=software_version,
+    )
 
 
 # --- Staff console writes (customers, contacts, projects, sites, products, assets, files) ---
