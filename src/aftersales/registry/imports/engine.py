@@ -7,6 +7,7 @@ caller's transaction), so both apply exactly the same rules.
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ class Row:
         return bool(self.problems)
 
 
-class Planner:
+class Planner(ABC):
     """Rules for one kind of row. Subclasses fill in clean, plan and write."""
 
     kind: ClassVar[str]
@@ -176,14 +177,17 @@ class Planner:
     # -- per kind ---------------------------------------------------------------------------
     key_field: ClassVar[str]
 
+    @abstractmethod
     def clean(self, row: Row, raw: dict[str, Any]) -> None:
-        raise NotImplementedError
+        """Parse one row's cells into values, noting problems on the row."""
 
+    @abstractmethod
     def plan(self, rows: list[Row]) -> None:
-        raise NotImplementedError
+        """Decide create / update / unchanged for a batch of rows."""
 
+    @abstractmethod
     def write(self, rows: list[Row]) -> None:
-        raise NotImplementedError
+        """Write a batch of planned rows."""
 
     def finish(self, *, write: bool) -> list[Row]:
         """Checks that need the whole file; returns rows found bad only now."""
