@@ -4,42 +4,27 @@ from __future__ import annotations
 
 import codecs
 import os
-import zipfile
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.core.errors import Invalid
+from aftersales.core import uploads
+from aftersales.core.uploads import OLE2, starts, zip_members
 
-FILE_REQUIRED = _("Choose a file.")
-FILE_EMPTY = _("The file is empty.")
-FILE_TOO_LARGE = _("The file is larger than %(limit)s.")
 FILE_TYPE_NOT_ALLOWED = _(
     "This type of file is not accepted. Allowed: images (PNG, JPG, GIF), PDF, text and log "
     "files, ZIP archives and Office documents."
 )
-FILE_CONTENT_MISMATCH = _("The file's content does not match its name.")
 
 HEAD_BYTES = 8192
-OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls/.ppt container
 # Markup a browser would render or run; a "text" file starting like this is refused.
 MARKUP_STARTS = (b"<!doctype", b"<html", b"<svg", b"<script", b"<?xml", b"<body", b"<iframe")
 
 
-def _zip_members(file: Any) -> list[str] | None:
-    try:
-        file.seek(0)
-        with zipfile.ZipFile(file) as archive:
-            return archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
-
-
 def _sniff_zip(head: bytes, file: Any) -> bool:
-    return head.startswith((b"PK\x03\x04", b"PK\x05\x06")) and _zip_members(file) is not None
+    return head.startswith((b"PK\x03\x04", b"PK\x05\x06")) and zip_members(file) is not None
 
 
 def _office_open_xml(folder: str) -> Callable[[bytes, Any], bool]:
@@ -48,7 +33,7 @@ def _office_open_xml(folder: str) -> Callable[[bytes, Any], bool]:
     def sniff(head: bytes, file: Any) -> bool:
         if not head.startswith(b"PK\x03\x04"):
             return False
-        names = _zip_members(file) or []
+        names = zip_members(file) or []
         return "[Content_Types].xml" in names and any(n.startswith(folder) for n in names)
 
     return sniff
@@ -71,24 +56,20 @@ def _sniff_text(head: bytes, file: Any) -> bool:
     return False
 
 
-def _starts(*magic: bytes) -> Callable[[bytes, Any], bool]:
-    return lambda head, file: head.startswith(magic)
-
-
 # Extension -> (stored content type, sniffing function). SVG and HTML are deliberately absent:
 # they carry script, and a browser would run it in our origin.
-ATTACHMENT_TYPES: dict[str, tuple[str, Callable[[bytes, Any], bool]]] = {
-    "png": ("image/png", _starts(b"\x89PNG\r\n\x1a\n")),
-    "jpg": ("image/jpeg", _starts(b"\xff\xd8\xff")),
-    "jpeg": ("image/jpeg", _starts(b"\xff\xd8\xff")),
-    "gif": ("image/gif", _starts(b"GIF87a", b"GIF89a")),
-    "pdf": ("application/pdf", _starts(b"%PDF-")),
+ATTACHMENT_TYPES: uploads.TypeTable = {
+    "png": ("image/png", starts(b"\x89PNG\r\n\x1a\n")),
+    "jpg": ("image/jpeg", starts(b"\xff\xd8\xff")),
+    "jpeg": ("image/jpeg", starts(b"\xff\xd8\xff")),
+    "gif": ("image/gif", starts(b"GIF87a", b"GIF89a")),
+    "pdf": ("application/pdf", starts(b"%PDF-")),
     "txt": ("text/plain", _sniff_text),
     "log": ("text/plain", _sniff_text),
     "zip": ("application/zip", _sniff_zip),
-    "doc": ("application/msword", _starts(OLE2)),
-    "xls": ("application/vnd.ms-excel", _starts(OLE2)),
-    "ppt": ("application/vnd.ms-powerpoint", _starts(OLE2)),
+    "doc": ("application/msword", starts(OLE2)),
+    "xls": ("application/vnd.ms-excel", starts(OLE2)),
+    "ppt": ("application/vnd.ms-powerpoint", starts(OLE2)),
     "docx": (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         _office_open_xml("word/"),
@@ -108,29 +89,18 @@ SIGNED_FORM_TYPES = ("png", "jpg", "jpeg", "gif", "pdf")
 
 
 def check_upload(file: Any, *, field: str = "file", allowed: tuple[str, ...] = ()) -> tuple:
-    """Return (extension, content type) of an acceptable upload; raise Invalid naming the field.
+    """Return (extension, content type) of an acceptable case attachment; raise Invalid.
 
     `allowed` narrows the accepted extensions (empty: every type in ATTACHMENT_TYPES).
     """
-    if file is None:
-        raise Invalid(FILE_REQUIRED, field=field)
-    limit = settings.UPLOAD_MAX_BYTES
-    if file.size > limit:
-        raise Invalid(FILE_TOO_LARGE % {"limit": filesizeformat(limit)}, field=field)
-    if file.size == 0:
-        raise Invalid(FILE_EMPTY, field=field)
-    original = os.path.basename(file.name or "")
-    ext = original.rsplit(".", 1)[-1].lower() if "." in original else ""
-    if ext not in ATTACHMENT_TYPES or (allowed and ext not in allowed):
-        raise Invalid(FILE_TYPE_NOT_ALLOWED, field=field)
-    content_type, sniff = ATTACHMENT_TYPES[ext]
-    file.seek(0)
-    head = file.read(HEAD_BYTES)
-    ok = sniff(head, file)
-    file.seek(0)
-    if not ok:
-        raise Invalid(FILE_CONTENT_MISMATCH, field=field)
-    return ext, content_type
+    return uploads.check_upload(
+        file,
+        types=ATTACHMENT_TYPES,
+        not_allowed=FILE_TYPE_NOT_ALLOWED,
+        field=field,
+        allowed=allowed,
+        head_bytes=HEAD_BYTES,
+    )
 
 
 def limit_mb() -> float:

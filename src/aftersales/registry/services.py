@@ -5,11 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
-import zipfile
-from collections.abc import Callable
-from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -21,6 +17,7 @@ from aftersales.accounts.models import ApiToken, User
 from aftersales.accounts.roles import Role
 from aftersales.accounts.services import user_create
 from aftersales.core.errors import Invalid
+from aftersales.core.uploads import OLE2, TypeTable, check_upload, starts, zip_members
 from aftersales.lib.phones import normalize_phone
 from aftersales.registry.models import (
     Asset,
@@ -226,13 +223,10 @@ PARENT_IS_SELF = _("An asset cannot be a component of itself.")
 PARENT_IS_DESCENDANT = _("The parent asset is one of this asset's own components.")
 ACCEPTED_BEFORE_INSTALLED = _("Final acceptance cannot be before installation.")
 INACTIVE_CHOICE = _("This record is deactivated.")
-FILE_TOO_LARGE = _("The file is larger than %(limit)s MB.")
 FILE_TYPE_NOT_ALLOWED = _(
     "Only PNG, JPEG or GIF images, PDF, Visio (vsdx, vsd) or draw.io (drawio, xml) files "
     "are accepted."
 )
-FILE_CONTENT_MISMATCH = _("The file's content does not match its extension.")
-FILE_EMPTY = _("The file is empty.")
 NO_LOGIN = _("This contact has no portal login.")
 
 
@@ -709,12 +703,7 @@ def asset_update(
 def _sniff_zip_visio(head: bytes, file) -> bool:
     if not head.startswith(b"PK\x03\x04"):
         return False
-    try:
-        file.seek(0)
-        with zipfile.ZipFile(file) as archive:
-            return any(n.startswith("visio/") for n in archive.namelist())
-    except zipfile.BadZipFile:
-        return False
+    return any(n.startswith("visio/") for n in zip_members(file) or [])
 
 
 def _sniff_drawio(head: bytes, file) -> bool:
@@ -731,17 +720,14 @@ def _sniff_drawio(head: bytes, file) -> bool:
 
 # Extension -> (stored content type, sniffing function). SVG is deliberately absent: it can
 # carry script, and a diagram viewer would run it in our origin.
-TOPOLOGY_TYPES: dict[str, tuple[str, Callable[[bytes, Any], bool]]] = {
-    "png": ("image/png", lambda h, f: h.startswith(b"\x89PNG\r\n\x1a\n")),
-    "jpg": ("image/jpeg", lambda h, f: h.startswith(b"\xff\xd8\xff")),
-    "jpeg": ("image/jpeg", lambda h, f: h.startswith(b"\xff\xd8\xff")),
-    "gif": ("image/gif", lambda h, f: h.startswith((b"GIF87a", b"GIF89a"))),
-    "pdf": ("application/pdf", lambda h, f: h.startswith(b"%PDF-")),
+TOPOLOGY_TYPES: TypeTable = {
+    "png": ("image/png", starts(b"\x89PNG\r\n\x1a\n")),
+    "jpg": ("image/jpeg", starts(b"\xff\xd8\xff")),
+    "jpeg": ("image/jpeg", starts(b"\xff\xd8\xff")),
+    "gif": ("image/gif", starts(b"GIF87a", b"GIF89a")),
+    "pdf": ("application/pdf", starts(b"%PDF-")),
     "vsdx": ("application/vnd.ms-visio.drawing", _sniff_zip_visio),
-    "vsd": (
-        "application/vnd.visio",
-        lambda h, f: h.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
-    ),
+    "vsd": ("application/vnd.visio", starts(OLE2)),
     "drawio": ("application/vnd.jgraph.mxfile", _sniff_drawio),
     "xml": ("application/xml", _sniff_drawio),
 }
@@ -757,25 +743,13 @@ def topology_upload(
     by: User | None = None,
 ) -> TopologyAttachment:
     """Store a topology diagram under a generated name after checking size, type and content."""
-    if file is None:
-        raise Invalid(REQUIRED, field="file")
     if project is not None and project.customer_id != customer.pk:
         raise Invalid(OTHER_CUSTOMERS_RECORD, field="project")
-    limit = settings.UPLOAD_MAX_BYTES
-    if file.size > limit:
-        raise Invalid(FILE_TOO_LARGE % {"limit": round(limit / 1024 / 1024, 1)}, field="file")
-    if file.size == 0:
-        raise Invalid(FILE_EMPTY, field="file")
+    # draw.io files are checked for DTDs and script in their first 4 KB.
+    ext, content_type = check_upload(
+        file, types=TOPOLOGY_TYPES, not_allowed=FILE_TYPE_NOT_ALLOWED, head_bytes=4096
+    )
     original = os.path.basename(file.name or "")
-    ext = original.rsplit(".", 1)[-1].lower() if "." in original else ""
-    if ext not in TOPOLOGY_TYPES:
-        raise Invalid(FILE_TYPE_NOT_ALLOWED, field="file")
-    content_type, sniff = TOPOLOGY_TYPES[ext]
-    file.seek(0)
-    head = file.read(4096)
-    if not sniff(head, file):
-        raise Invalid(FILE_CONTENT_MISMATCH, field="file")
-    file.seek(0)
     title = (title or "").strip() or original.rsplit(".", 1)[0][:200] or ext
     attachment = TopologyAttachment(
         customer=customer,
