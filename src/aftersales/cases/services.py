@@ -158,7 +158,9 @@ def case_create(
     is_major: bool = False,
 ) -> Case:
     """Open a case for a customer; contacts may only open cases for their own organisation."""
-    if not (can(by, "cases.add_case") or customer_id_of(by) == customer.pk):
+    # Staff may open cases for anyone; otherwise the user must be this customer's contact.
+    by_customer = not can(by, "cases.add_case")
+    if by_customer and customer_id_of(by) != customer.pk:
         raise Forbidden(NOT_ALLOWED)
     title = _text(title, "title")
     if priority not in Priority.values:
@@ -172,7 +174,7 @@ def case_create(
         raise Invalid(UNKNOWN_CASE_TYPE, field="case_type")
     if contact is not None and contact.customer_id != customer.pk:
         raise Invalid(UNKNOWN_CONTACT, field="contact")
-    if contact is None and customer_id_of(by) == customer.pk:
+    if contact is None and by_customer:
         contact = by.contact
     asset = None
     if serial_number:
