@@ -370,14 +370,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(database_url: str) -> Iterator[int]:
+def server(database_url: str, workers: int, threads: int) -> Iterator[int]:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "false"}
     env["DJANGO_SETTINGS_MODULE"] = "aftersales.settings"
     cmd = [
         sys.executable, "-m", "gunicorn", "aftersales.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", "2", "--worker-class", "gthread",
-        "--threads", "4", "--no-control-socket", "--log-level", "warning",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "gthread",
+        "--threads", str(threads), "--no-control-socket", "--log-level", "warning",
     ]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
     try:
@@ -598,6 +598,8 @@ def main() -> int:
     parser.add_argument("--activities", type=int, default=5_000_000)
     parser.add_argument("--creates", type=int, default=2000, help="cases created per run")
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker")
     parser.add_argument("--queries", type=int, default=20, help="requests per kind per run")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--reload", action="store_true")
@@ -660,10 +662,12 @@ def main() -> int:
 
     failed = False
     rnd = random.Random(2026)
-    with server(args.database_url) as port:
+    with server(args.database_url, args.workers, args.threads) as port:
         # Warm-up: each worker process imports lazily-loaded modules on its first requests.
         read_run(port, token, read_paths(rnd, numbers, 10))
         if not args.skip_create:
+            # Each worker thread's connection prepares its statements on their fifth use.
+            create_run(port, token, 25 * args.clients, args.clients, 0)
             rates = []
             for run in range(1, args.runs + 1):
                 rate, latencies = create_run(port, token, args.creates, args.clients, run)

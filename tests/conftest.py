@@ -4,6 +4,7 @@ import pytest
 from django.db.models.signals import post_migrate
 from django.test import Client
 
+from aftersales.core import memo
 from tests import factories
 
 
@@ -41,6 +42,8 @@ def _isolated_cache(settings, tmp_path):
         }
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Memoised configuration rows may come from an earlier test's rolled-back transaction.
+    memo.clear_all()
 
 
 @pytest.fixture
@@ -125,6 +128,7 @@ def _reseed_after_flush(sender, app_config=None, **kwargs):
 
     for module in SEED_MIGRATIONS:
         import_module(module).seed(django_apps, None)
+    memo.clear_all()
 
 
 post_migrate.connect(_reseed_after_flush, dispatch_uid="tests.reseed_after_flush")

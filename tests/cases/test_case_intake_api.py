@@ -30,7 +30,8 @@ def test_seat_opens_a_case_with_a_readable_number_and_deadlines(api_as, seat, cu
     assert data["status"] == "new"
     assert data["sla"]["calendar"] == "5x8"
     assert data["sla"]["response_due_at"].startswith("2026-11-23T03:00:00")
-    assert data["activities"][0]["kind"] == "created"
+    detail = api_as(seat).get(f"/api/v1/cases/{data['number']}").json()
+    assert detail["activities"][0]["kind"] == "created"
 
 
 @pytest.mark.django_db

@@ -1,6 +1,6 @@
 import pytest
 
-from aftersales.cases import services
+from aftersales.cases import selectors, services
 
 
 @pytest.mark.django_db
@@ -80,9 +80,7 @@ def test_case_list_query_count_does_not_grow_with_rows(
 
 @pytest.mark.django_db
 def test_case_list_count_stops_at_the_cap_and_says_so(api_as, seat, customer_a, monkeypatch):
-    from aftersales.cases import api as cases_api
-
-    monkeypatch.setattr(cases_api, "CASE_COUNT_CAP", 3)
+    monkeypatch.setattr(selectors, "CASE_COUNT_CAP", 3)
     for i in range(5):
         services.case_create(
             by=seat,

@@ -111,3 +111,28 @@ def test_case_page_queries_do_not_grow_with_its_history(
     with django_assert_max_num_queries(11):
         response = api.get(f"/api/v1/cases/{case.number}")
     assert len(response.json()["activities"]) > 20
+
+
+def _create_queries(api, customer, title) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = api.post(
+            "/api/v1/cases",
+            {"customer": customer.code, "title": title, "priority": "P2"},
+            content_type="application/json",
+        )
+    assert response.status_code == 201
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def test_opening_a_case_through_the_api_costs_a_fixed_number_of_queries(api_as, seat, customer_a):
+    api = api_as(seat)
+    _create_queries(api, customer_a, "交换机故障")  # the first reads configuration
+    assert len(_create_queries(api, customer_a, "路由器故障")) <= 14
+
+
+def test_opening_a_case_reads_case_types_and_sla_rules_once_per_process(api_as, seat, customer_a):
+    api = api_as(seat)
+    _create_queries(api, customer_a, "交换机故障")
+    later = " ".join(_create_queries(api, customer_a, "路由器故障"))
+    for table in ("cases_casetype", "sla_slapolicy", "sla_slatarget", "sla_escalationrule"):
+        assert f'FROM "{table}"' not in later

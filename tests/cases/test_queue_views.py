@@ -238,3 +238,13 @@ def test_queue_sorts_by_the_nearest_promise(seat, customer_a):
         newest = client.get("/cases/", {"tab": "all"}).content.decode()
     assert by_due.index(older.number) < by_due.index(newer.number)
     assert newest.index(newer.number) < newest.index(older.number)
+
+
+def test_queue_counts_up_to_the_cap_and_says_there_are_more(seat, customer_a, monkeypatch):
+    from aftersales.cases import selectors
+
+    monkeypatch.setattr(selectors, "CASE_COUNT_CAP", 3)
+    for i in range(5):
+        open_case(seat, customer_a, title=f"交换机故障{i}")
+    page = login(seat).get(QUEUE, {"tab": "all"}).content.decode()
+    assert "More than 3 rows" in page

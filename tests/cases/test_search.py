@@ -177,9 +177,22 @@ def test_a_word_matching_very_many_cases_lists_the_newest_first(seat, customer_a
 
     monkeypatch.setattr(case_search, "RANK_WINDOW", 2)
     numbers = [
-        services.case_create(by=seat, customer=customer_a, title=f"交换机 告警 {i}",
-                             priority="P3", case_type="fault", channel="phone").number
+        services.case_create(
+            by=seat,
+            customer=customer_a,
+            title=f"交换机 告警 {i}",
+            priority="P3",
+            case_type="fault",
+            channel="phone",
+        ).number
         for i in range(3)
     ]
     found = selectors.case_search(user=seat, filters=selectors.CaseFilters(q="交换机"))
     assert [c.number for c in found] == list(reversed(numbers))
+
+
+def test_a_query_asks_for_whole_words_not_their_parts():
+    from aftersales.cases.search import query_words
+
+    assert query_words("交换机") == ["交换机"]
+    assert query_words("防火墙 告警") == ["防火墙", "告警"]

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.accounts.backends import user_access
 from aftersales.accounts.roles import STAFF_ROLES, Role
 from aftersales.core.errors import Forbidden
 
@@ -16,13 +17,8 @@ NOT_ALLOWED = _("You are not allowed to do this.")
 def user_roles(user: Any) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()
-    cached = getattr(user, "_aftersales_roles", None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser:
-            cached.add(Role.ADMIN)
-        user._aftersales_roles = cached
-    return cached
+    roles = user_access(user)[0]
+    return roles | {Role.ADMIN} if user.is_superuser else roles
 
 
 def has_role(user: Any, *roles: str) -> bool:
@@ -48,7 +44,13 @@ def customer_id_of(user: Any) -> int | None:
 
 
 def can(user: Any, permission: str) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.has_perm(permission)
+    if not getattr(user, "is_authenticated", False):
+        return False
+    # A list asks the same few questions for each of its rows: answer each once per request.
+    answers = user.__dict__.setdefault("_can_cache", {})
+    if permission not in answers:
+        answers[permission] = user.has_perm(permission)
+    return answers[permission]
 
 
 def require(user: Any, permission: str) -> None:

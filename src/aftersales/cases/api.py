@@ -11,17 +11,19 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
 from aftersales.accounts.models import User
-from aftersales.cases import selectors, services
+from aftersales.cases import selectors, services, similar
 from aftersales.cases.models import Case
 from aftersales.cases.schemas import (
     ApprovalIn,
     AssignIn,
     CaseDetailOut,
     CaseIn,
+    CaseOut,
     CasePage,
     CommentIn,
     EscalateIn,
     OptionalTextIn,
+    SimilarOut,
     TextIn,
     VersionIn,
 )
@@ -31,8 +33,6 @@ from aftersales.registry import selectors as registry_selectors
 from aftersales.registry.models import Contact, Vendor
 
 router = Router(tags=["cases"])
-# Lists count at most this many matches (and say so); see core.pagination.page.
-CASE_COUNT_CAP = 10_000
 
 # Bodies that may be left out entirely, documented by hand since ninja cannot express that.
 _OPTIONAL_VERSION_BODY = {
@@ -148,7 +148,7 @@ def _contact(customer, value: int | str | None) -> Contact | None:
     return contact
 
 
-@router.post("/cases", response={201: CaseDetailOut})
+@router.post("/cases", response={201: CaseOut})
 def case_create(request: HttpRequest, payload: CaseIn):
     customer = registry_selectors.customer_get_for_user(user=request.auth, code=payload.customer)
     case = services.case_create(
@@ -167,7 +167,9 @@ def case_create(request: HttpRequest, payload: CaseIn):
         fault_symptom=payload.fault_symptom,
         is_major=payload.is_major,
     )
-    return Status(201, _detail(request, case.number))
+    # The service's case has its customer, contact, type and vendor loaded: no reload. Its
+    # one activity ("created") is left to GET /cases/{number}, as on every list.
+    return Status(201, case_out(case, request.auth))
 
 
 @router.get("/cases", response=CasePage)
@@ -179,7 +181,7 @@ def case_list(request: HttpRequest, params: Query[CaseListParams]):
         .prefetch_related("participants", "approvals")
     )
     result = page(
-        request, qs, limit=params.limit, offset=params.offset, count_cap=CASE_COUNT_CAP
+        request, qs, limit=params.limit, offset=params.offset, count_cap=selectors.CASE_COUNT_CAP
     )
     result["items"] = [case_out(c, request.auth) for c in result["items"]]
     return result
@@ -188,6 +190,41 @@ def case_list(request: HttpRequest, params: Query[CaseListParams]):
 @router.get("/cases/{number}", response=CaseDetailOut)
 def case_detail(request: HttpRequest, number: str):
     return _detail(request, number)
+
+
+class SimilarParams(Schema):
+    limit: int = Field(10, ge=1, le=50)
+
+
+_SIMILAR_DESCRIPTION = (
+    "Earlier cases and knowledge articles like this one, most alike first. Cases share words "
+    "of the title and fault symptom with it (customers: words they may see); the newest 2,000 "
+    "such earlier cases are ranked, the same product model counting a little extra. `articles` "
+    "is always an empty list until the knowledge base exists."
+)
+
+
+@router.get("/cases/{number}/similar", response=SimilarOut, description=_SIMILAR_DESCRIPTION)
+def case_similar(request: HttpRequest, number: str, params: Query[SimilarParams]):
+    case = selectors.case_get_for_user(user=request.auth, number=number)
+    found = similar.similar_cases(user=request.auth, case=case, limit=params.limit)
+    return {"cases": [_similar_out(c) for c in found], "articles": []}
+
+
+def _similar_out(case: Case) -> dict:
+    return {
+        "number": case.number,
+        "title": case.title,
+        "status": case.status,
+        "priority": case.priority,
+        "customer": case.customer.code,
+        "case_type": case.case_type.code,
+        "created_at": case.created_at,
+        "resolved_at": case.resolved_at,
+        # Customer-visible: a contact reads the solution on the case itself too.
+        "resolution": case.resolution,
+        "score": case.score,
+    }
 
 
 def _visible(request: HttpRequest, number: str) -> Case:

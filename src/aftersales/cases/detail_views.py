@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from aftersales.accounts.access import can
 from aftersales.accounts.decorators import permission_required
-from aftersales.cases import pickers, preferences, selectors, services
+from aftersales.cases import pickers, preferences, selectors, services, similar
 from aftersales.cases.models import (
     ApprovalDecision,
     Attachment,
@@ -105,6 +105,21 @@ def render_case(request: HttpRequest, case: Case, *, status: int = 200, **extra:
 @permission_required("cases.view_case")
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render_case(request, get_case(request, number))
+
+
+# The case page's card stays short: the API lists more.
+SIMILAR_ON_PAGE = 5
+
+
+@permission_required("cases.view_case")
+def case_similar(request: HttpRequest, number: str) -> HttpResponse:
+    """The "Similar cases" card of the case page, loaded by HTMX after the page."""
+    case = get_case(request, number)
+    found = similar.similar_cases(user=request.user, case=case, limit=SIMILAR_ON_PAGE)
+    for c in found:
+        lines = c.resolution.strip().splitlines()
+        c.resolution_line = lines[0] if lines else ""
+    return render(request, "cases/_similar.html", {"case": case, "similar_cases": found})
 
 
 # --- actions: one small form each, all posting the version the user saw ---

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.db import PlannedQuerySet
+
 
 class Priority(models.TextChoices):
     P1 = "P1", _("P1 – system down")
@@ -84,11 +86,15 @@ class Case(models.Model):
     description = models.TextField(_("description"), blank=True)
     fault_symptom = models.TextField(_("fault symptom"), blank=True)
 
+    # Customer, vendor, case type and assignee: the queue indexes (Meta) lead with these
+    # columns and serve their foreign-key lookups too; a plain index each would be a duplicate
+    # that every new case pays for.
     customer = models.ForeignKey(
         "registry.Customer",
         verbose_name=_("customer"),
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,
     )
     contact = models.ForeignKey(
         "registry.Contact",
@@ -124,9 +130,14 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="cases",
+        db_index=False,
     )
     case_type = models.ForeignKey(
-        CaseType, verbose_name=_("case type"), on_delete=models.PROTECT, related_name="cases"
+        CaseType,
+        verbose_name=_("case type"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
     )
     priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices)
     service_mode = models.CharField(
@@ -145,6 +156,7 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="assigned_cases",
+        db_index=False,
     )
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -209,6 +221,8 @@ class Case(models.Model):
     # jieba-segmented number, title, description and comments, for full-text search.
     search_text = models.TextField(blank=True, editable=False)
 
+    objects = PlannedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -226,6 +240,7 @@ class Case(models.Model):
             models.Index(
                 fields=["assignee", "status", "-created_at", "-id"], name="case_assignee_queue_idx"
             ),
+            models.Index(fields=["assignee", "-created_at", "-id"], name="case_assignee_idx"),
             models.Index(fields=["status", "-created_at", "-id"], name="case_status_queue_idx"),
             models.Index(fields=["customer", "-created_at", "-id"], name="case_customer_idx"),
             models.Index(fields=["priority", "-created_at", "-id"], name="case_priority_idx"),

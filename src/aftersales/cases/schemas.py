@@ -3,6 +3,10 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import BaseModel
+
+# Responses are plain pydantic models: they are built from dicts, and ninja's Schema would
+# wrap every nested value in its ORM getter (a third of a 50-case list's time).
 
 
 class CaseIn(Schema):
@@ -21,19 +25,19 @@ class CaseIn(Schema):
     is_major: bool = False
 
 
-class SlaOut(Schema):
+class SlaOut(BaseModel):
     calendar: str
     response_due_at: dt.datetime | None
     diagnosis_due_at: dt.datetime | None
     resolution_due_at: dt.datetime | None
 
 
-class EntitlementOut(Schema):
+class EntitlementOut(BaseModel):
     status: str
     reason: str
 
 
-class ActivityOut(Schema):
+class ActivityOut(BaseModel):
     at: dt.datetime
     actor: str | None
     kind: str
@@ -41,7 +45,7 @@ class ActivityOut(Schema):
     internal: bool
 
 
-class CaseOut(Schema):
+class CaseOut(BaseModel):
     number: str
     title: str
     description: str
@@ -76,7 +80,7 @@ class CaseDetailOut(CaseOut):
     activities: list[ActivityOut]
 
 
-class CasePage(Schema):
+class CasePage(BaseModel):
     items: list[CaseOut]
     count: int
     next: str | None
@@ -117,3 +121,23 @@ class ApprovalIn(Schema):
     decision: str = Field(..., pattern="^(approved|refused)$")
     decided_on: dt.date
     note: str = ""
+
+
+class SimilarCaseOut(BaseModel):
+    number: str
+    title: str
+    status: str
+    priority: str
+    customer: str
+    case_type: str
+    created_at: dt.datetime
+    resolved_at: dt.datetime | None
+    resolution: str
+    score: float
+
+
+class SimilarOut(BaseModel):
+    cases: list[SimilarCaseOut]
+    articles: list[dict] = Field(
+        ..., description="Knowledge articles like the case: empty until the knowledge base exists."
+    )

@@ -91,16 +91,25 @@ def index_case(case: Case) -> None:
 
 
 def query_words(query: str) -> list[str]:
-    """The distinct words of a query, in order, at most MAX_QUERY_WORDS."""
+    """The distinct words of a query, in order, at most MAX_QUERY_WORDS.
+
+    jieba's search mode adds the parts of a long word (交换机: 交换, 换机, 交换机); a document
+    holding the whole word holds its parts too, so only the whole word is asked for. The parts
+    would not change the matches, but PostgreSQL multiplies their frequencies as if they were
+    independent, guesses a hundred matches where there are fifty thousand and plans badly.
+    """
     words: list[str] = []
     for word in tokens((query or "")[:MAX_QUERY_CHARS]):
         if word not in words:
             words.append(word)
-    return words[:MAX_QUERY_WORDS]
+    whole = [w for w in words if not any(w != other and w in other for other in words)]
+    return whole[:MAX_QUERY_WORDS]
 
 
-# Up to this many matches are ranked best first; more are listed newest first.
+# Up to this many matches are ranked best first; more are listed newest first, sorted up to
+# SORT_WINDOW matches and read off the date index beyond (bench/case_bench.py).
 RANK_WINDOW = 1000
+SORT_WINDOW = 10_000
 
 
 def filter_cases(qs: QuerySet[Case], query: str, *, internal: bool = False) -> QuerySet[Case]:
@@ -127,9 +136,17 @@ def filter_cases(qs: QuerySet[Case], query: str, *, internal: bool = False) -> Q
             match = f"public : ({match})"
         qs = qs.filter(_FtsMatch(F("pk"), Value(match)))
         rank = _FtsRank(F("pk"), Value(match))
-    if qs.order_by()[:RANK_WINDOW + 1].count() > RANK_WINDOW:
-        # A common word: ranking tens of thousands of documents costs seconds and tells a person
-        # little; the newest matches first come straight off the date index.
+    matches = qs.order_by()[: SORT_WINDOW + 1].count()
+    # Lists count their matches too (core.pagination.page): this count answers them.
+    qs = qs.with_count_hint(matches, SORT_WINDOW + 1)
+    if matches > SORT_WINDOW:
+        # A very common word: sorting tens of thousands of matches costs more than walking the
+        # date index newest first until the page is full. PostgreSQL guesses a few hundred
+        # matches for words that come together (双机 切换 失败) and would sort: forbid it.
+        return qs.order_by("-created_at", "-id").with_planner_settings(enable_sort=False)
+    if matches > RANK_WINDOW:
+        # Ranking thousands of documents tells a person little: the newest first. Sorting a few
+        # thousand matches is cheaper than walking the date index past the rarer ones.
         return qs.order_by("-created_at", "-id")
     return qs.annotate(search_rank=rank).order_by("-search_rank", "-created_at", "-id")
 

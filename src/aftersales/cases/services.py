@@ -22,7 +22,6 @@ from aftersales.cases.models import (
     ApprovalDecision,
     Attachment,
     Case,
-    CaseType,
     Channel,
     MajorApproval,
     Priority,
@@ -32,6 +31,7 @@ from aftersales.cases.models import (
     VendorCaseState,
 )
 from aftersales.cases.numbering import next_case_number
+from aftersales.cases.selectors import active_case_type
 from aftersales.contracts.entitlement import entitlement_for
 from aftersales.core.errors import Conflict, Forbidden, Invalid, NotFound
 from aftersales.registry.models import Asset, Contact, Customer, Vendor
@@ -138,7 +138,6 @@ def _require_customer_or(case: Case, by: User, permission: str) -> None:
 # --- intake ---------------------------------------------------------------------------
 
 
-@transaction.atomic
 def case_create(
     *,
     by: User,
@@ -169,7 +168,7 @@ def case_create(
         raise Invalid(_("Unknown channel."), field="channel")
     if service_mode not in ServiceMode.values:
         raise Invalid(_("Unknown service mode."), field="service_mode")
-    kind = CaseType.objects.filter(code=case_type, is_active=True).first()
+    kind = active_case_type(case_type)
     if kind is None:
         raise Invalid(UNKNOWN_CASE_TYPE, field="case_type")
     if contact is not None and contact.customer_id != customer.pk:
@@ -211,21 +210,25 @@ def case_create(
     case.entitlement_status = entitlement.status
     case.entitlement_reason = entitlement.reason
     deadlines.on_create(case, now)
-    # The day's counter row is locked until commit and every creation needs it: take the
-    # number as late as possible so the lock covers only the inserts (bench/case_bench.py).
+    # Every creation needs the day's counter row: outside a caller's transaction the number is
+    # taken in its own statement, so its lock is not held through the inserts and the commit.
+    # A failed insert leaves a gap in the day's numbers, never a duplicate (docs/decisions.md).
     case.number = next_case_number(now)
     case.search_text = search.document_for(case)
-    case.save()
-    search.index_case(case)
-    deadlines.on_created(case)
-    _record(
-        case,
-        by=by,
-        kind=ActivityKind.CREATED,
-        now=now,
-        text=case.description,
-        data={"channel": channel, "priority": priority},
-    )
+    with transaction.atomic():
+        case.save()
+        search.index_case(case)
+        deadlines.on_created(case)
+        _record(
+            case,
+            by=by,
+            kind=ActivityKind.CREATED,
+            now=now,
+            text=case.description,
+            data={"channel": channel, "priority": priority},
+        )
+    # Nobody is on a new case yet: callers showing it need not ask.
+    case._prefetched_objects_cache = {"participants": User.objects.none()}
     return case
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<str:number>/", detail_views.case_detail, name="detail"),
     path("<str:number>/comment/", detail_views.case_comment, name="comment"),
     path("<str:number>/watch/", detail_views.case_watch, name="watch"),
+    path("<str:number>/similar/", detail_views.case_similar, name="similar"),
     path(
         "<str:number>/attachments/<int:pk>/",
         detail_views.attachment_download,

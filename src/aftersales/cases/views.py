@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,7 +22,9 @@ from aftersales.accounts.roles import Role
 from aftersales.cases import forms, pickers, preferences, selectors, services
 from aftersales.cases.models import Case
 from aftersales.cases.uploads import limit_mb
+from aftersales.core.db import planned_for
 from aftersales.core.errors import ApplicationError, Conflict, Forbidden, Invalid, NotFound
+from aftersales.core.pagination import CappedPaginator
 
 PER_PAGE = 50
 SORT_ORDER = {
@@ -83,7 +84,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
     sort = f.value("sort") or "-created"
     qs = selectors.case_search(user=request.user, filters=filters).order_by(*SORT_ORDER[sort])
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    with planned_for(qs):
+        page = CappedPaginator(qs, PER_PAGE, cap=selectors.CASE_COUNT_CAP).get_page(
+            request.GET.get("page")
+        )
+        page.object_list = list(page.object_list)
     context = {
         "page": page,
         "filters": f,

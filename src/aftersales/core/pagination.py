@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
+
+from aftersales.core.db import planned_for
 
 MAX_LIMIT = 200
 
@@ -24,13 +28,16 @@ def page(
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, offset)
     capped = False
-    if count_cap is None:
-        count = queryset.count()
-    else:
-        count = queryset.order_by()[: count_cap + 1].count()
-        capped = count > count_cap
-        count = min(count, count_cap)
-    items = list(queryset[offset : offset + limit])
+    hint = getattr(queryset, "count_hint", None)
+    with planned_for(queryset):
+        count = hint.count(count_cap) if hint is not None else None
+        if count is None:
+            qs = queryset if count_cap is None else queryset.order_by()[: count_cap + 1]
+            count = qs.count()
+        if count_cap is not None:
+            capped = count > count_cap
+            count = min(count, count_cap)
+        items = list(queryset[offset : offset + limit])
     next_url = None
     if offset + limit < count or (capped and len(items) == limit):
         query = request.GET.copy()
@@ -41,3 +48,22 @@ def page(
     if count_cap is not None:
         result["count_capped"] = capped
     return result
+
+
+class CappedPaginator(Paginator):
+    """Django's paginator for console lists that may hold a million rows: it counts at most
+    `cap` of them (`capped` says so, pages end there) and uses a count the queryset carries."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, *, cap: int = 10_000) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = cap
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        hint = getattr(self.object_list, "count_hint", None)
+        count = hint.count(self.cap) if hint is not None else None
+        if count is None:
+            count = self.object_list.order_by()[: self.cap + 1].count()
+        self.capped = count > self.cap
+        return min(count, self.cap)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from aftersales.cases.models import OPEN_STATUSES, Case, ServiceMode, Status
 from aftersales.contracts.models import ServiceContract
 from aftersales.contracts.selectors import contract_covering
+from aftersales.core.memo import ConfigMemo
 from aftersales.sla.calendar import (
     CompiledCalendar,
     add_service_minutes,
@@ -47,6 +48,8 @@ DONE_FIELD = {
     Target.RESOLUTION: "resolved_at",
 }
 CASE_SLA_FIELDS = [*DUE_FIELD.values(), "sla_due_at", "next_sla_check_at"]
+# Read by every new case and every sweep; the rows are shared, never changed by readers.
+_config = ConfigMemo("sla", SlaPolicy, SlaTarget, EscalationRule)
 
 
 # --- policy ---------------------------------------------------------------------------------
@@ -58,15 +61,21 @@ def policy_for(case: Case) -> tuple[SlaPolicy | None, ServiceContract | None]:
     contract = contract_covering(customer=case.customer, asset=case.asset, on=on)
     if contract is not None:
         return contract.sla_policy, contract
-    policy = SlaPolicy.objects.select_related("calendar").filter(is_default=True).first()
-    return policy, None
+    return _config.get("default", _default_policy), None
+
+
+def _default_policy() -> SlaPolicy | None:
+    return SlaPolicy.objects.select_related("calendar").filter(is_default=True).first()
 
 
 def target_minutes(policy: SlaPolicy | None, case: Case) -> dict[str, int]:
     """Promised service minutes per target for the case's priority; missing means no promise."""
     if policy is None:
         return {}
-    row = SlaTarget.objects.filter(policy=policy, priority=case.priority).first()
+    row = _config.get(
+        ("target", policy.pk, case.priority),
+        lambda: SlaTarget.objects.filter(policy=policy, priority=case.priority).first(),
+    )
     if row is None:
         return {}
     minutes = {
@@ -151,6 +160,10 @@ def next_check(
 
 
 def active_rules() -> list[EscalationRule]:
+    return _config.get("rules", _active_rules)
+
+
+def _active_rules() -> list[EscalationRule]:
     return list(EscalationRule.objects.filter(is_active=True).order_by("sort_order", "id"))
 
 

@@ -8,10 +8,11 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import OperationalError, ProgrammingError
+from django.db import OperationalError, ProgrammingError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import NotFound
+from aftersales.core.memo import ConfigMemo
 from aftersales.sla.calendar import (
     BUILTIN_SPECS,
     CompiledCalendar,
@@ -35,6 +36,20 @@ class UnknownCalendar(NotFound):
 # code -> (primary key, revision, compiled); a new revision or a new row recompiles.
 _compiled: dict[str, tuple[int, uuid.UUID, CompiledCalendar]] = {}
 _compiled_lock = threading.Lock()
+
+
+# code -> (primary key, revision): every new case asks; calendar_touch forgets it at once.
+_revisions = ConfigMemo("calendar_revisions", BusinessCalendar)
+
+
+def _revision_of(code: str) -> tuple[int, uuid.UUID] | None:
+    return BusinessCalendar.objects.filter(code=code).values_list("pk", "revision").first()
+
+
+def forget_revisions() -> None:
+    """A calendar's revision changed without a save signal (a queryset update)."""
+    _revisions.clear()
+    transaction.on_commit(_revisions.clear)
 
 
 def calendar_compile(*, calendar: BusinessCalendar) -> CompiledCalendar:
@@ -71,7 +86,7 @@ def compiled_calendar(code: str) -> CompiledCalendar:
     cannot be read (no tables yet, database down). Raises UnknownCalendar otherwise.
     """
     try:
-        row = BusinessCalendar.objects.filter(code=code).values_list("pk", "revision").first()
+        row = _revisions.get(code, lambda: _revision_of(code))
     except (OperationalError, ProgrammingError):
         if code in BUILTIN_SPECS:
             return builtin_calendar(code)

@@ -30,6 +30,7 @@ from aftersales.sla.models import (
     PenaltyWaiver,
     WeeklyHours,
 )
+from aftersales.sla.selectors import forget_revisions
 
 CODE_TAKEN = _("A business calendar with this code already exists.")
 BAD_HOURS = _("Enter opening hours as HH:MM-HH:MM, closing after opening.")
@@ -66,6 +67,7 @@ def calendar_touch(*, calendar: BusinessCalendar) -> BusinessCalendar:
         version=F("version") + 1, revision=uuid.uuid4(), updated_at=timezone.now()
     )
     calendar.refresh_from_db(fields=["version", "revision", "updated_at"])
+    forget_revisions()
     return calendar
 
 

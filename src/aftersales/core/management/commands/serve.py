@@ -38,8 +38,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2"))
         )
+        # Two threads a process: more spend the CPU on the GIL (docs/performance.md).
+        parser.add_argument(
+            "--web-threads", type=int, default=int(os.environ.get("WEB_THREADS", "2"))
+        )
 
-    def handle(self, *args, host: str, port: int, demo: bool, web_workers: int, **options):
+    def handle(
+        self, *args, host: str, port: int, demo: bool, web_workers: int, web_threads: int, **options
+    ):
         stopping = False
 
         def stop(signum, frame):
@@ -68,7 +74,7 @@ class Command(BaseCommand):
             "--worker-class",
             "gthread",
             "--threads",
-            "4",
+            str(web_threads),
             "--graceful-timeout",
             "10",
             "--access-logfile",
