@@ -207,6 +207,8 @@ def test_phone_call_to_confirmed_case_with_mail_reply(open_page, demo_data, outb
     eng.fill("details.action-escalate textarea[name=text]", "控制器日志异常，请专家协助。")
     eng.locator("details.action-escalate button[type=submit]").click()
     eng.locator("#case-header .assignee .badge", has_text=str(expert)).wait_for()
+    # Earlier cases like this one load into their card, and stay through the actions.
+    eng.locator("#similar-cases .similar-case, #similar-cases .similar-none").first.wait_for()
     eng.screenshot(path=SHOTS.format("6-engineer-escalated"), full_page=True)
 
     # The customer follows the case in the portal and writes to the engineers.
