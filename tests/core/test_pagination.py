@@ -64,3 +64,17 @@ def test_planner_settings_hold_inside_the_block_only():
         assert show("enable_sort") == "off"
         assert show("plan_cache_mode") == "force_custom_plan"
     assert show("enable_sort") == "on"
+
+
+def test_a_failed_statement_inside_keeps_its_own_error():
+    from django.db import DatabaseError, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("planner settings are PostgreSQL's")
+    with (
+        pytest.raises(DatabaseError, match="no_such_table"),
+        transaction.atomic(),
+        planned_per_call(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SELECT * FROM no_such_table")

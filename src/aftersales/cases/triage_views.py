@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -22,6 +21,7 @@ from aftersales.cases.mail.forms import TRIAGE_TABS, AttachForm, CreateCaseForm,
 from aftersales.cases.mail.intake import CASE_NUMBER
 from aftersales.cases.models import InboundEmail, InboundEmailStatus
 from aftersales.core.errors import ApplicationError, Forbidden, Invalid, NotFound
+from aftersales.core.pagination import console_page
 from aftersales.registry.selectors import customer_get_for_user
 
 PER_PAGE = 50
@@ -46,7 +46,7 @@ def triage_list(request: HttpRequest) -> HttpResponse:
     if status not in TRIAGE_TABS:
         status = InboundEmailStatus.TRIAGE
     qs = selectors.inbound_emails_for_user(user=request.user, status=status)
-    page_obj = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = console_page(request, qs, per_page=PER_PAGE)
     tabs = [(value, InboundEmailStatus(value).label) for value in TRIAGE_TABS]
     return render(
         request,

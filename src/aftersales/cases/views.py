@@ -22,9 +22,8 @@ from aftersales.accounts.roles import Role
 from aftersales.cases import forms, pickers, preferences, selectors, services
 from aftersales.cases.models import Case
 from aftersales.cases.uploads import limit_mb
-from aftersales.core.db import planned_for
 from aftersales.core.errors import ApplicationError, Conflict, Forbidden, Invalid, NotFound
-from aftersales.core.pagination import CappedPaginator
+from aftersales.core.pagination import console_page
 
 PER_PAGE = 50
 SORT_ORDER = {
@@ -84,11 +83,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
     sort = f.value("sort") or "-created"
     qs = selectors.case_search(user=request.user, filters=filters).order_by(*SORT_ORDER[sort])
-    with planned_for(qs):
-        page = CappedPaginator(qs, PER_PAGE, cap=selectors.CASE_COUNT_CAP).get_page(
-            request.GET.get("page")
-        )
-        page.object_list = list(page.object_list)
+    page = console_page(request, qs, per_page=PER_PAGE, cap=selectors.CASE_COUNT_CAP)
     context = {
         "page": page,
         "filters": f,

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -19,6 +18,7 @@ from aftersales.contracts import forms, selectors, services
 from aftersales.contracts.entitlement import service_level_label
 from aftersales.contracts.models import ServiceContract
 from aftersales.core.errors import ApplicationError, Invalid, NotFound
+from aftersales.core.pagination import console_page
 from aftersales.registry import selectors as registry_selectors
 
 PER_PAGE = 50
@@ -63,7 +63,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         within_days=f.value("within_days") or 60,
         q=(f.value("q") or "").strip()[:100],
     )
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = console_page(request, qs, per_page=PER_PAGE)
     template = "contracts/list.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#rows"

@@ -72,23 +72,41 @@ def planned_per_call(settings: Mapping[str, bool] | None = None) -> Iterator[Non
     if connection.vendor != "postgresql":
         yield
         return
-    names = ["plan_cache_mode", *(settings or {})]
-    if not set(names[1:]) <= PLANNER_SETTINGS:
-        raise ValueError(f"unknown planner settings: {sorted(set(names[1:]) - PLANNER_SETTINGS)}")
+    values = {"plan_cache_mode": "force_custom_plan"}
+    for name, on in (settings or {}).items():
+        if name not in PLANNER_SETTINGS:
+            raise ValueError(f"unknown planner setting: {name}")
+        values[name] = "on" if on else "off"
     nested = connection.in_atomic_block
-    with transaction.atomic():
+    with contextlib.ExitStack() as stack:
+        if not nested:
+            # Transaction-local settings need a transaction; it ends with the block.
+            stack.enter_context(transaction.atomic())
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
-            for name, on in (settings or {}).items():
-                cursor.execute(f"SET LOCAL {name} = {'on' if on else 'off'}")
+            cursor.execute(
+                "SELECT set_config(name, value, true) FROM unnest(%s::text[], %s::text[]) "
+                "AS s(name, value)",
+                [list(values), list(values.values())],
+            )
         try:
             yield
         finally:
-            # Inside a caller's transaction SET LOCAL would outlive this block: undo it here.
-            if nested and not connection.needs_rollback:
+            # Inside a caller's transaction the settings would outlive this block (unless the
+            # transaction already failed: its rollback takes them back anyway).
+            if nested and not _failed():
                 with connection.cursor() as cursor:
-                    for name in names:
-                        cursor.execute(f"SET LOCAL {name} TO DEFAULT")
+                    cursor.execute(
+                        "SELECT set_config(name, reset_val, true) FROM pg_settings "
+                        "WHERE name = ANY(%s::text[])",
+                        [list(values)],
+                    )
+
+
+def _failed() -> bool:
+    from psycopg.pq import TransactionStatus
+
+    status = connection.connection.info.transaction_status
+    return connection.needs_rollback or status == TransactionStatus.INERROR
 
 
 def planned_for(queryset: models.QuerySet) -> contextlib.AbstractContextManager[None]:

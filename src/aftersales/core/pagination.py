@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
@@ -67,3 +67,14 @@ class CappedPaginator(Paginator):
             count = self.object_list.order_by()[: self.cap + 1].count()
         self.capped = count > self.cap
         return min(count, self.cap)
+
+
+def console_page(
+    request: HttpRequest, queryset: QuerySet, *, per_page: int = 50, cap: int = 10_000
+) -> Page:
+    """The `?page=` page of a console list, counted up to `cap` and read at once, each statement
+    planned for its own values (core.db.planned_per_call)."""
+    with planned_for(queryset):
+        page = CappedPaginator(queryset, per_page, cap=cap).get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)
+    return page

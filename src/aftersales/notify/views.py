@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from aftersales.accounts.decorators import permission_required
 from aftersales.core.errors import ApplicationError, NotFound
+from aftersales.core.pagination import console_page
 from aftersales.notify import selectors, services
 from aftersales.notify.forms import OutboxFilterForm
 from aftersales.notify.models import OutboxMessage
@@ -30,7 +30,7 @@ def _message_or_404(request: HttpRequest, message_id: int) -> OutboxMessage:
 def outbox_list(request: HttpRequest) -> HttpResponse:
     form = OutboxFilterForm(request.GET)
     qs = selectors.outbox_search(user=request.user, **form.filters())
-    page_obj = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = console_page(request, qs, per_page=PER_PAGE)
     context = {
         "form": form,
         "page_obj": page_obj,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +22,7 @@ from aftersales.cases.models import OPEN_STATUSES, Case, Channel
 from aftersales.cases.uploads import limit_mb
 from aftersales.cases.views import raise_http
 from aftersales.core.errors import ApplicationError, Conflict, Invalid
+from aftersales.core.pagination import console_page
 from aftersales.registry import selectors
 
 PER_PAGE = 50
@@ -79,7 +79,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
     filters = case_selectors.CaseFilters(status=STATES[state], q=q)
     qs = case_selectors.case_search(user=request.user, filters=filters)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = console_page(request, qs, per_page=PER_PAGE)
     return render(request, "portal/case_list.html", {"page": page, "state": state, "q": q})
 
 

@@ -17,6 +17,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.access import NOT_ALLOWED, can, customer_id_of
+from aftersales.core.db import planned_per_call
 from aftersales.core.errors import Forbidden, Invalid, NotFound
 from aftersales.lib.phones import looks_like_phone, normalize_phone
 from aftersales.registry.models import (
@@ -243,14 +244,16 @@ def _match_phone(q: str, scope_id: int | None) -> LookupResult:
 
 def _match_name(q: str, scope_id: int | None) -> LookupResult:
     # No ORDER BY in SQL: a short, common fragment then stops at the first 20 rows instead of
-    # sorting thousands; longer ones use customer_name_upper_trgm_idx on PostgreSQL.
-    matches = sorted(
-        _customers(scope_id)
-        .select_related("service_manager")
-        .filter(name__icontains=q)
-        .order_by()[:CANDIDATE_LIMIT],
-        key=lambda c: c.code,
-    )
+    # sorting thousands; longer ones use customer_name_upper_trgm_idx on PostgreSQL. Which of
+    # the two is right depends on the fragment: planned for it, not by a prepared generic plan.
+    with planned_per_call():
+        matches = sorted(
+            _customers(scope_id)
+            .select_related("service_manager")
+            .filter(name__icontains=q)
+            .order_by()[:CANDIDATE_LIMIT],
+            key=lambda c: c.code,
+        )
     if len(matches) == 1:
         return LookupResult(q=q, matched_by=MATCH_NAME, customer=matches[0])
     candidates = [Candidate(code=c.code, name=c.name, region=c.region) for c in matches]

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from aftersales.accounts.decorators import permission_required
 from aftersales.accounts.roles import Role
 from aftersales.core.errors import Invalid, NotFound
+from aftersales.core.pagination import console_page
 from aftersales.registry import forms, selectors, services
 from aftersales.registry.models import ProjectMember
 
@@ -48,7 +48,7 @@ def _list_page(
     **context: Any,
 ) -> HttpResponse:
     """One list page: paginated rows; an HTMX request gets only the `rows` partial."""
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    page = console_page(request, queryset, per_page=PER_PAGE)
     for row in page.object_list if decorate else ():
         decorate(row)
     context.update(page=page, filters=filters, inactive=bool(filters.value("inactive")))

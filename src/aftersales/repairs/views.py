@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -16,6 +15,7 @@ from aftersales.accounts.access import can
 from aftersales.accounts.decorators import permission_required
 from aftersales.cases import selectors as case_selectors
 from aftersales.core.errors import ApplicationError, Forbidden, Invalid, NotFound
+from aftersales.core.pagination import console_page
 from aftersales.repairs import forms, selectors, services
 from aftersales.repairs.api import report_response
 from aftersales.repairs.models import RepairOrder, RepairStatus
@@ -45,7 +45,7 @@ def repair_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     if q:
         qs = qs.filter(number__icontains=q) | qs.filter(asset__serial_number__iexact=q)
-    page = Paginator(qs.order_by("-created_at"), PER_PAGE).get_page(request.GET.get("page"))
+    page = console_page(request, qs.order_by("-created_at"), per_page=PER_PAGE)
     return render(
         request,
         "repairs/list.html",
