@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -30,11 +31,13 @@ from aftersales.cases.uploads import ATTACHMENT_TYPES, SIGNED_FORM_TYPES, check_
 from aftersales.cases.views import raise_http
 from aftersales.core.errors import ApplicationError, Conflict, Invalid, NotFound
 from aftersales.sla import selectors as sla_selectors
+from aftersales.sla import services as sla_services
 
 DONE = _("Done.")
 COMMENTED = _("Comment added.")
 BAD_DATE = _("Enter a date as YYYY-MM-DD.")
 UNKNOWN_VENDOR = _("Choose a vendor.")
+ACKNOWLEDGED = _("Escalation acknowledged.")
 
 
 def get_case(request: HttpRequest, number: str) -> Case:
@@ -66,12 +69,14 @@ def _vendor_cases(case: Case) -> list:
 
 def _context(request: HttpRequest, case: Case, **extra: Any) -> dict:
     user = request.user
+    now = timezone.now()
     participants = list(case.participants.all())
     actions = selectors.available_actions(user=user, case=case)
     context = {
         "case": case,
-        "now": timezone.now(),
-        "clocks": sla_selectors.sla_clocks(case, timezone.now()),
+        "now": now,
+        "clocks": sla_selectors.sla_clocks(case, now),
+        "escalations": sla_selectors.escalations_for_case_page(case=case, user=user, now=now),
         "activities": timeline(user, case),
         "actions": actions,
         "participants": participants,
@@ -297,6 +302,30 @@ def vendor_case_update(request: HttpRequest, number: str, pk: int) -> HttpRespon
         ),
         action=f"vendor_case_{pk}",
     )
+
+
+@require_POST
+@permission_required("cases.view_case")
+def escalation_acknowledge(request: HttpRequest, number: str, firing_id: int) -> HttpResponse:
+    """A manager answers an escalation of this case, with an optional note."""
+    case = get_case(request, number)
+    try:
+        firing = sla_selectors.escalation_get_for_case(case=case, firing_id=firing_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    try:
+        return run_action(
+            request,
+            case,
+            lambda: sla_services.escalation_acknowledge(
+                firing_id=firing.pk, by=request.user, text=_text(request)
+            ),
+            action=f"escalation_{firing.pk}",
+            done=ACKNOWLEDGED,
+        )
+    except PermissionDenied as exc:
+        # The service's refusal ("only a manager of the escalated level") shown on the page.
+        return render_case(request, get_case(request, number), status=403, alert=str(exc))
 
 
 @require_POST

@@ -31,5 +31,10 @@ urlpatterns = [
         detail_views.vendor_case_update,
         name="vendor_case_update",
     ),
+    path(
+        "<str:number>/escalations/<int:firing_id>/acknowledge/",
+        detail_views.escalation_acknowledge,
+        name="escalation_acknowledge",
+    ),
     path("<str:number>/<str:action>/", detail_views.case_action, name="action"),
 ]

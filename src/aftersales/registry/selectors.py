@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -205,6 +205,20 @@ def project_members(project: Project) -> QuerySet[ProjectMember]:
         ProjectMember.objects.filter(project=project, is_active=True)
         .select_related("user", "contact")
         .order_by("side", "pk")
+    )
+
+
+def customer_projects(*, user: Any, customer: Customer) -> QuerySet[Project]:
+    """Every project of the customer, active first, each with its `active_members` prefetched."""
+    members = Prefetch(
+        "members",
+        queryset=ProjectMember.objects.filter(is_active=True).select_related("user", "contact"),
+        to_attr="active_members",
+    )
+    return (
+        project_list(user=user, customer=customer.pk, inactive=True)
+        .prefetch_related(members)
+        .order_by("-is_active", "code")
     )
 
 

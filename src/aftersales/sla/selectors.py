@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from django.db import OperationalError, ProgrammingError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.core.errors import NotFound
+from aftersales.accounts.access import is_staff_member
+from aftersales.core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from aftersales.core.memo import ConfigMemo
 from aftersales.sla.calendar import (
     BUILTIN_SPECS,
@@ -20,7 +21,7 @@ from aftersales.sla.calendar import (
     holiday_source_for,
     hours,
 )
-from aftersales.sla.models import BusinessCalendar, CalendarDay
+from aftersales.sla.models import BusinessCalendar, CalendarDay, EscalationAction
 
 UNKNOWN_CALENDAR = _("No business calendar has the code %(code)s.")
 
@@ -286,6 +287,113 @@ def escalations_for_case(case) -> list:
         .select_related("rule", "acknowledged_by")
         .order_by("fired_at", "id")
     )
+
+
+# --- managers answering escalations ------------------------------------------------------------
+
+FIRING_NOT_FOUND = _("No such escalation.")
+NOT_YOUR_ESCALATION = _("Only a manager of the escalated level can answer this escalation.")
+ALREADY_ACKNOWLEDGED = _("This escalation was already answered.")
+NOT_A_MANAGER_STEP = _("Only an escalation to managers is answered.")
+ESCALATION_KINDS = {
+    "remind": _("Reminder"),
+    "reassign": _("Reassignment"),
+    "notify_managers": _("Manager escalation"),
+}
+
+
+def escalation_answer_check(*, user, firing) -> None:
+    """Raise what services.escalation_acknowledge refuses this user for this firing.
+
+    In the service's order: NotFound for anyone but staff, Conflict for a reminder or a
+    reassignment (nobody answers those), Forbidden for a manager of another level (admins
+    answer every level), Conflict once the firing was answered.
+    """
+    from aftersales.sla.escalation import has_manager_level  # escalation imports this module
+
+    if not is_staff_member(user):
+        raise NotFound(FIRING_NOT_FOUND)
+    if firing.rule.action != EscalationAction.NOTIFY_MANAGERS:
+        raise Conflict(NOT_A_MANAGER_STEP)
+    if not has_manager_level(user, firing.rule):
+        raise Forbidden(NOT_YOUR_ESCALATION)
+    if firing.acknowledged_at is not None:
+        raise Conflict(ALREADY_ACKNOWLEDGED)
+
+
+def escalation_answerable(*, user, firing) -> bool:
+    """Whether escalation_acknowledge would accept this user's answer to this firing now."""
+    try:
+        escalation_answer_check(user=user, firing=firing)
+    except ApplicationError:
+        return False
+    return True
+
+
+def escalation_get_for_case(*, case, firing_id: int):
+    """The firing if it belongs to this case; NotFound for any other id."""
+    from aftersales.sla.models import EscalationFiring
+
+    firing = EscalationFiring.objects.filter(case=case, pk=firing_id).first()
+    if firing is None:
+        raise NotFound(FIRING_NOT_FOUND)
+    return firing
+
+
+@dataclass(frozen=True)
+class EscalationView:
+    """One fired step as the case page shows it, with the managers' answer if one is owed."""
+
+    firing: object  # EscalationFiring, its rule and acknowledged_by loaded
+    kind: str
+    levels: list[str]
+    state: str  # "" (no answer owed), waiting, overdue, answered, answered_late
+    can_acknowledge: bool
+
+    @property
+    def asks_managers(self) -> bool:
+        return self.state != ""
+
+    @property
+    def action_key(self) -> str:
+        return f"escalation_{self.firing.pk}"  # matches the failed action of its form
+
+
+def _answer_state(firing, now: dt.datetime) -> str:
+    due = firing.ack_due_at
+    if firing.acknowledged_at is not None:
+        # The same in-time rule as the service's activity row: answered by the due moment.
+        return "answered" if due is None or firing.acknowledged_at <= due else "answered_late"
+    return "overdue" if due is not None and now > due else "waiting"
+
+
+def escalations_for_case_page(*, case, user, now: dt.datetime) -> list[EscalationView]:
+    """The case's fired steps, oldest first (one query): what fired, the managers' answer due,
+    answered or overdue, and whether this user may answer (the service's own check).
+
+    Only manager steps (notify_managers) ask for an answer; reminders and reassignments
+    are shown as what happened.
+    """
+    from aftersales.accounts.models import ManagerLevel
+    from aftersales.sla.models import EscalationAction
+
+    level_labels = dict(ManagerLevel.choices)
+    views = []
+    for firing in escalations_for_case(case):
+        rule = firing.rule
+        managers = rule.action == EscalationAction.NOTIFY_MANAGERS
+        views.append(
+            EscalationView(
+                firing=firing,
+                kind=ESCALATION_KINDS.get(rule.action, rule.action),
+                levels=[level_labels.get(level, level) for level in rule.levels]
+                if managers
+                else [],
+                state=_answer_state(firing, now) if managers else "",
+                can_acknowledge=managers and escalation_answerable(user=user, firing=firing),
+            )
+        )
+    return views
 
 
 # --- penalties -------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from aftersales.sla.models import (
     PenaltyWaiver,
     WeeklyHours,
 )
-from aftersales.sla.selectors import forget_revisions
+from aftersales.sla.selectors import FIRING_NOT_FOUND, escalation_answer_check, forget_revisions
 
 CODE_TAKEN = _("A business calendar with this code already exists.")
 BAD_HOURS = _("Enter opening hours as HH:MM-HH:MM, closing after opening.")
@@ -160,9 +160,6 @@ sla_sweep = escalation.sla_sweep
 NO_REASON = _("Give the reason for the waiver.")
 LINE_NOT_FOUND = _("No such penalty line.")
 ALREADY_WAIVED = _("This penalty line is already waived.")
-FIRING_NOT_FOUND = _("No such escalation.")
-NOT_YOUR_ESCALATION = _("Only a manager of the escalated level can answer this escalation.")
-ALREADY_ACKNOWLEDGED = _("This escalation was already answered.")
 
 
 @transaction.atomic
@@ -278,12 +275,10 @@ def escalation_acknowledge(*, firing_id: int, by: Any, text: str = "") -> Escala
         .filter(pk=firing_id)
         .first()
     )
-    if firing is None or not is_staff_member(by):
+    if firing is None:
         raise NotFound(FIRING_NOT_FOUND)
-    if not escalation.has_manager_level(by, firing.rule):
-        raise Forbidden(NOT_YOUR_ESCALATION)
-    if firing.acknowledged_at is not None:
-        raise Conflict(ALREADY_ACKNOWLEDGED)
+    # The case page offers the answer form only where this same check passes.
+    escalation_answer_check(user=by, firing=firing)
     now = timezone.now()
     firing.acknowledged_at, firing.acknowledged_by = now, by
     firing.save(update_fields=["acknowledged_at", "acknowledged_by"])
