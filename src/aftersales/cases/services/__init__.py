@@ -1,0 +1,95 @@
+"""Every write on a case: one transaction each, each writing its activity row (rule 3).
+
+One module per part of a case's life; import from here, not from the submodules.
+"""
+
+from __future__ import annotations
+
+from aftersales.cases.services._common import (
+    ALREADY_YOURS,
+    CUSTOMERS_NO_INTERNAL,
+    ENGINEER_ROLES,
+    EXPERT_REQUIRED,
+    NEEDS_APPROVAL,
+    NOT_ALLOWED,
+    NOT_AN_ENGINEER,
+    NOT_ASSIGNEE,
+    NOT_IN_STATE,
+    REFUSED_FOR_GOOD,
+    STALE,
+    TEXT_REQUIRED,
+    UNKNOWN_CASE_TYPE,
+    UNKNOWN_CONTACT,
+    UNKNOWN_SERIAL,
+    VENDOR_REQUIRED,
+    major_decision,
+)
+from aftersales.cases.services.approvals import case_record_approval
+from aftersales.cases.services.assignment import (
+    case_assign,
+    case_change_priority,
+    case_take_over,
+)
+from aftersales.cases.services.attachments import attachment_add
+from aftersales.cases.services.closure import (
+    AUTO_CLOSE_NOTICE_BEFORE,
+    auto_close_days,
+    case_close,
+    case_confirm,
+    case_reject,
+    case_reopen,
+    cases_auto_close_sweep,
+)
+from aftersales.cases.services.comments import case_comment
+from aftersales.cases.services.escalation import case_escalate, vendor_case_update
+from aftersales.cases.services.intake import case_create
+from aftersales.cases.services.work import (
+    case_diagnose,
+    case_hand_to_rma,
+    case_resolve,
+    case_respond,
+    case_resume,
+    case_wait,
+)
+
+__all__ = [
+    "ALREADY_YOURS",
+    "AUTO_CLOSE_NOTICE_BEFORE",
+    "CUSTOMERS_NO_INTERNAL",
+    "ENGINEER_ROLES",
+    "EXPERT_REQUIRED",
+    "NEEDS_APPROVAL",
+    "NOT_ALLOWED",
+    "NOT_AN_ENGINEER",
+    "NOT_ASSIGNEE",
+    "NOT_IN_STATE",
+    "REFUSED_FOR_GOOD",
+    "STALE",
+    "TEXT_REQUIRED",
+    "UNKNOWN_CASE_TYPE",
+    "UNKNOWN_CONTACT",
+    "UNKNOWN_SERIAL",
+    "VENDOR_REQUIRED",
+    "attachment_add",
+    "auto_close_days",
+    "case_assign",
+    "case_change_priority",
+    "case_close",
+    "case_comment",
+    "case_confirm",
+    "case_create",
+    "case_diagnose",
+    "case_escalate",
+    "case_hand_to_rma",
+    "case_record_approval",
+    "case_reject",
+    "case_reopen",
+    "case_resolve",
+    "case_respond",
+    "case_resume",
+    "case_take_over",
+    "case_wait",
+    "cases_auto_close_sweep",
+    "major_decision",
+    "vendor_case_update",
+]

@@ -1,0 +1,75 @@
+"""The signed approval form of a major request (《重大请求审批表》)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.access import can
+from aftersales.accounts.models import User
+from aftersales.cases.models import ActivityKind, ApprovalDecision, Case, MajorApproval
+from aftersales.cases.services._common import (
+    NOT_ALLOWED,
+    REFUSED_FOR_GOOD,
+    _lock,
+    _record,
+    _save,
+    _text,
+    major_decision,
+)
+from aftersales.core.errors import Conflict, Forbidden, Invalid
+
+
+@transaction.atomic
+def case_record_approval(
+    *,
+    case: Case,
+    by: User,
+    approver: str,
+    decision: str,
+    decided_on: dt.date,
+    note: str = "",
+    form: Any = None,
+) -> MajorApproval:
+    """Record the signed 《重大请求审批表》; a refusal blocks the case for good."""
+    if not can(by, "cases.record_approval"):
+        raise Forbidden(NOT_ALLOWED)
+    approver = _text(approver, "approver")
+    if decision not in ApprovalDecision.values:
+        raise Invalid(_("Choose approved or refused."), field="decision")
+    case = _lock(case, version=None, action="approval")
+    if major_decision(case) == ApprovalDecision.REFUSED:
+        raise Conflict(REFUSED_FOR_GOOD)
+    now = timezone.now()
+    approval = MajorApproval(
+        case=case,
+        approver=approver,
+        decision=decision,
+        decided_on=decided_on,
+        note=note,
+        recorded_by=by,
+        recorded_at=now,
+    )
+    if form is not None:
+        # Never trust the client's file name on disk: keep only its extension.
+        extension = os.path.splitext(form.name)[1].lower()[:10]
+        approval.form.save(f"{uuid.uuid4().hex}{extension}", form, save=False)
+    approval.save()
+    if not case.is_major:
+        case.is_major = True
+    _save(case, now, "is_major")
+    _record(
+        case,
+        by=by,
+        kind=ActivityKind.APPROVAL,
+        now=now,
+        text=note,
+        data={"approver": approver, "decision": decision, "decided_on": str(decided_on)},
+    )
+    return approval

@@ -1,0 +1,106 @@
+"""Who works a case and how urgent it is: assign, take over, change the priority."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.access import can, has_role
+from aftersales.accounts.models import User
+from aftersales.cases import deadlines, notifications
+from aftersales.cases.models import ActivityKind, Case, Priority, Status
+from aftersales.cases.services._common import (
+    ALREADY_YOURS,
+    ENGINEER_ROLES,
+    NOT_ALLOWED,
+    NOT_AN_ENGINEER,
+    _lock,
+    _record,
+    _save,
+)
+from aftersales.core.errors import Conflict, Forbidden, Invalid
+
+
+@transaction.atomic
+def case_assign(*, case: Case, engineer: User, by: User, version: int | None = None) -> Case:
+    """Give the case to an active engineer or expert; a new case becomes assigned."""
+    if not can(by, "cases.assign_case"):
+        raise Forbidden(NOT_ALLOWED)
+    if not (engineer.is_active and has_role(engineer, *ENGINEER_ROLES)):
+        raise Invalid(NOT_AN_ENGINEER, field="engineer")
+    case = _lock(case, version=version, action="assign")
+    now = timezone.now()
+    previous = case.assignee
+    case.assignee = engineer
+    case.assigned_at = now
+    if case.status == Status.NEW:
+        case.status = Status.ASSIGNED
+    _save(case, now, "assignee", "assigned_at", "status")
+    _record(
+        case,
+        by=by,
+        kind=ActivityKind.ASSIGNED,
+        now=now,
+        text=str(engineer),
+        data={"to": engineer.username, "from": previous.username if previous else None},
+    )
+    notifications.assigned(case, engineer=engineer, previous=previous, by=by)
+    return case
+
+
+@transaction.atomic
+def case_take_over(*, case: Case, by: User, version: int | None = None) -> Case:
+    """Any engineer or expert may take over any open case (Case自动跟踪系统)."""
+    if not can(by, "cases.take_over_case"):
+        raise Forbidden(NOT_ALLOWED)
+    case = _lock(case, version=version, action="take_over")
+    if case.assignee_id == by.pk:
+        raise Conflict(ALREADY_YOURS)
+    now = timezone.now()
+    previous = case.assignee
+    case.assignee = by
+    case.assigned_at = now
+    if case.status == Status.NEW:
+        case.status = Status.ASSIGNED
+    _save(case, now, "assignee", "assigned_at", "status")
+    _record(
+        case,
+        by=by,
+        kind=ActivityKind.TAKEN_OVER,
+        now=now,
+        text=str(by),
+        data={"from": previous.username if previous else None},
+    )
+    if previous is not None:
+        notifications.taken_over(case, previous=previous, by=by)
+    return case
+
+
+@transaction.atomic
+def case_change_priority(
+    *, case: Case, by: User, priority: str, version: int | None = None
+) -> Case:
+    """Change the priority (故障级别); the unfinished SLA promises are recomputed for it."""
+    if not (can(by, "cases.change_case") or can(by, "cases.assign_case")):
+        raise Forbidden(NOT_ALLOWED)
+    if priority not in Priority.values:
+        raise Invalid(_("Choose P1, P2, P3 or P4."), field="priority")
+    case = _lock(case, version=version, action="update")
+    if case.priority == priority:
+        return case
+    now = timezone.now()
+    previous = case.priority
+    case.priority = priority
+    _save(case, now, "priority")
+    deadlines.on_priority_change(case, now)
+    _record(
+        case,
+        by=by,
+        kind=ActivityKind.UPDATED,
+        now=now,
+        text=_t("Priority %(old)s → %(new)s") % {"old": previous, "new": priority},
+        data={"priority": {"from": previous, "to": priority}},
+    )
+    return case

@@ -1,0 +1,32 @@
+"""What several registry services share: the field checks and the messages they raise."""
+
+from __future__ import annotations
+
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.errors import Invalid
+
+REQUIRED = _("This field is required.")
+OTHER_CUSTOMERS_RECORD = _("This belongs to another customer.")
+ACCEPTED_BEFORE_INSTALLED = _("Final acceptance cannot be before installation.")
+
+
+def require(field: str, value: str) -> str:
+    """The value stripped; blank is Invalid on `field`."""
+    value = (value or "").strip()
+    if not value:
+        raise Invalid(REQUIRED, field=field)
+    return value
+
+
+def taken(qs: QuerySet, exclude: Model | None) -> bool:
+    """Whether `qs` matches any row other than `exclude` (an unsaved `exclude` excludes none)."""
+    if exclude is not None and exclude.pk:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.exists()
+
+
+def touch(obj: Model, fields: list[str]) -> None:
+    """Save only `fields` and the modification time."""
+    obj.save(update_fields=[*fields, "updated_at"])
