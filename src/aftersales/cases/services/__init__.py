@@ -5,7 +5,24 @@ One module per part of a case's life; import from here, not from the submodules.
 
 from __future__ import annotations
 
-from aftersales.cases.services._common import (
+from aftersales.cases.services.approvals import case_record_approval
+from aftersales.cases.services.assignment import (
+    case_assign,
+    case_change_priority,
+    case_take_over,
+)
+from aftersales.cases.services.attachments import attachment_add
+from aftersales.cases.services.closure import (
+    AUTO_CLOSE_NOTICE_BEFORE,
+    auto_close_days,
+    case_close,
+    case_confirm,
+    case_reject,
+    case_reopen,
+    cases_auto_close_sweep,
+)
+from aftersales.cases.services.comments import case_comment
+from aftersales.cases.services.common import (
     ALREADY_YOURS,
     CUSTOMERS_NO_INTERNAL,
     ENGINEER_ROLES,
@@ -24,23 +41,6 @@ from aftersales.cases.services._common import (
     VENDOR_REQUIRED,
     major_decision,
 )
-from aftersales.cases.services.approvals import case_record_approval
-from aftersales.cases.services.assignment import (
-    case_assign,
-    case_change_priority,
-    case_take_over,
-)
-from aftersales.cases.services.attachments import attachment_add
-from aftersales.cases.services.closure import (
-    AUTO_CLOSE_NOTICE_BEFORE,
-    auto_close_days,
-    case_close,
-    case_confirm,
-    case_reject,
-    case_reopen,
-    cases_auto_close_sweep,
-)
-from aftersales.cases.services.comments import case_comment
 from aftersales.cases.services.escalation import case_escalate, vendor_case_update
 from aftersales.cases.services.intake import case_create
 from aftersales.cases.services.work import (

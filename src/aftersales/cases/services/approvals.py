@@ -14,14 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.access import can
 from aftersales.accounts.models import User
 from aftersales.cases.models import ActivityKind, ApprovalDecision, Case, MajorApproval
-from aftersales.cases.services._common import (
+from aftersales.cases.services.common import (
     NOT_ALLOWED,
     REFUSED_FOR_GOOD,
-    _lock,
-    _record,
-    _save,
-    _text,
+    lock_case,
     major_decision,
+    record,
+    required_text,
+    save_case,
 )
 from aftersales.core.errors import Conflict, Forbidden, Invalid
 
@@ -40,10 +40,10 @@ def case_record_approval(
     """Record the signed 《重大请求审批表》; a refusal blocks the case for good."""
     if not can(by, "cases.record_approval"):
         raise Forbidden(NOT_ALLOWED)
-    approver = _text(approver, "approver")
+    approver = required_text(approver, "approver")
     if decision not in ApprovalDecision.values:
         raise Invalid(_("Choose approved or refused."), field="decision")
-    case = _lock(case, version=None, action="approval")
+    case = lock_case(case, version=None, action="approval")
     if major_decision(case) == ApprovalDecision.REFUSED:
         raise Conflict(REFUSED_FOR_GOOD)
     now = timezone.now()
@@ -63,8 +63,8 @@ def case_record_approval(
     approval.save()
     if not case.is_major:
         case.is_major = True
-    _save(case, now, "is_major")
-    _record(
+    save_case(case, now, "is_major")
+    record(
         case,
         by=by,
         kind=ActivityKind.APPROVAL,

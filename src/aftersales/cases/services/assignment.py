@@ -11,14 +11,14 @@ from aftersales.accounts.access import can, has_role
 from aftersales.accounts.models import User
 from aftersales.cases import deadlines, notifications
 from aftersales.cases.models import ActivityKind, Case, Priority, Status
-from aftersales.cases.services._common import (
+from aftersales.cases.services.common import (
     ALREADY_YOURS,
     ENGINEER_ROLES,
     NOT_ALLOWED,
     NOT_AN_ENGINEER,
-    _lock,
-    _record,
-    _save,
+    lock_case,
+    record,
+    save_case,
 )
 from aftersales.core.errors import Conflict, Forbidden, Invalid
 
@@ -30,15 +30,15 @@ def case_assign(*, case: Case, engineer: User, by: User, version: int | None = N
         raise Forbidden(NOT_ALLOWED)
     if not (engineer.is_active and has_role(engineer, *ENGINEER_ROLES)):
         raise Invalid(NOT_AN_ENGINEER, field="engineer")
-    case = _lock(case, version=version, action="assign")
+    case = lock_case(case, version=version, action="assign")
     now = timezone.now()
     previous = case.assignee
     case.assignee = engineer
     case.assigned_at = now
     if case.status == Status.NEW:
         case.status = Status.ASSIGNED
-    _save(case, now, "assignee", "assigned_at", "status")
-    _record(
+    save_case(case, now, "assignee", "assigned_at", "status")
+    record(
         case,
         by=by,
         kind=ActivityKind.ASSIGNED,
@@ -55,7 +55,7 @@ def case_take_over(*, case: Case, by: User, version: int | None = None) -> Case:
     """Any engineer or expert may take over any open case (Case自动跟踪系统)."""
     if not can(by, "cases.take_over_case"):
         raise Forbidden(NOT_ALLOWED)
-    case = _lock(case, version=version, action="take_over")
+    case = lock_case(case, version=version, action="take_over")
     if case.assignee_id == by.pk:
         raise Conflict(ALREADY_YOURS)
     now = timezone.now()
@@ -64,8 +64,8 @@ def case_take_over(*, case: Case, by: User, version: int | None = None) -> Case:
     case.assigned_at = now
     if case.status == Status.NEW:
         case.status = Status.ASSIGNED
-    _save(case, now, "assignee", "assigned_at", "status")
-    _record(
+    save_case(case, now, "assignee", "assigned_at", "status")
+    record(
         case,
         by=by,
         kind=ActivityKind.TAKEN_OVER,
@@ -87,15 +87,15 @@ def case_change_priority(
         raise Forbidden(NOT_ALLOWED)
     if priority not in Priority.values:
         raise Invalid(_("Choose P1, P2, P3 or P4."), field="priority")
-    case = _lock(case, version=version, action="update")
+    case = lock_case(case, version=version, action="update")
     if case.priority == priority:
         return case
     now = timezone.now()
     previous = case.priority
     case.priority = priority
-    _save(case, now, "priority")
+    save_case(case, now, "priority")
     deadlines.on_priority_change(case, now)
-    _record(
+    record(
         case,
         by=by,
         kind=ActivityKind.UPDATED,

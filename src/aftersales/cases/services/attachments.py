@@ -11,12 +11,12 @@ from django.utils import timezone
 from aftersales.accounts.access import is_staff_member
 from aftersales.accounts.models import User
 from aftersales.cases.models import ActivityKind, Attachment, Case
-from aftersales.cases.services._common import (
+from aftersales.cases.services.common import (
     CUSTOMERS_NO_INTERNAL,
     NOT_ALLOWED,
-    _is_customer_of,
-    _record,
-    _save,
+    is_customer_of,
+    record,
+    save_case,
 )
 from aftersales.core.errors import Forbidden, Invalid
 
@@ -26,7 +26,7 @@ def attachment_add(*, case: Case, by: User, file: Any, internal: bool = False) -
     """Store a checked file under MEDIA_ROOT/cases/<id>/ with a generated name; log it."""
     from aftersales.cases.uploads import check_upload, display_name
 
-    customer = _is_customer_of(by, case)
+    customer = is_customer_of(by, case)
     if internal and customer:
         raise Invalid(CUSTOMERS_NO_INTERNAL, field="internal")
     if not (customer or is_staff_member(by)):
@@ -35,7 +35,7 @@ def attachment_add(*, case: Case, by: User, file: Any, internal: bool = False) -
     case = Case.objects.select_for_update().get(pk=case.pk)
     now = timezone.now()
     name = display_name(file)
-    activity = _record(
+    activity = record(
         case,
         by=by,
         kind=ActivityKind.ATTACHMENT,
@@ -57,5 +57,5 @@ def attachment_add(*, case: Case, by: User, file: Any, internal: bool = False) -
     # The client's file name never reaches the disk: paths stay ours.
     attachment.file.save(f"{uuid.uuid4().hex}.{ext}", file, save=False)
     attachment.save()
-    _save(case, now)
+    save_case(case, now)
     return attachment

@@ -12,13 +12,13 @@ from aftersales.accounts.access import can
 from aftersales.accounts.models import User
 from aftersales.cases import deadlines, notifications
 from aftersales.cases.models import ActivityKind, Case, Status
-from aftersales.cases.services._common import (
+from aftersales.cases.services.common import (
     NOT_ALLOWED,
-    _lock,
-    _record,
-    _require_customer_or,
-    _save,
-    _text,
+    lock_case,
+    record,
+    require_customer_or,
+    required_text,
+    save_case,
 )
 from aftersales.core.errors import Forbidden
 
@@ -34,16 +34,16 @@ def _close(case: Case, *, by: User | None, kind: str, now: dt.datetime, text: st
     case.status = Status.CLOSED
     case.closed_at = now
     case.auto_close_at = None
-    _save(case, now, "status", "closed_at", "auto_close_at")
+    save_case(case, now, "status", "closed_at", "auto_close_at")
     deadlines.on_close(case, now)
-    _record(case, by=by, kind=kind, now=now, text=text)
+    record(case, by=by, kind=kind, now=now, text=text)
 
 
 @transaction.atomic
 def case_confirm(*, case: Case, by: User, text: str = "", version: int | None = None) -> Case:
     """The customer accepts the resolution (staff may record a phone confirmation)."""
-    _require_customer_or(case, by, "cases.work_case")
-    case = _lock(case, version=version, action="confirm")
+    require_customer_or(case, by, "cases.work_case")
+    case = lock_case(case, version=version, action="confirm")
     _close(case, by=by, kind=ActivityKind.CONFIRMED, now=timezone.now(), text=text.strip())
     return case
 
@@ -51,15 +51,15 @@ def case_confirm(*, case: Case, by: User, text: str = "", version: int | None = 
 @transaction.atomic
 def case_reject(*, case: Case, by: User, text: str, version: int | None = None) -> Case:
     """The customer says the problem is not solved: work starts again."""
-    text = _text(text)
-    _require_customer_or(case, by, "cases.work_case")
-    case = _lock(case, version=version, action="reject")
+    text = required_text(text)
+    require_customer_or(case, by, "cases.work_case")
+    case = lock_case(case, version=version, action="reject")
     now = timezone.now()
     case.status = Status.IN_PROGRESS
     case.auto_close_at = None
-    _save(case, now, "status", "auto_close_at")
+    save_case(case, now, "status", "auto_close_at")
     deadlines.on_reopen(case, now)
-    _record(case, by=by, kind=ActivityKind.REJECTED, now=now, text=text)
+    record(case, by=by, kind=ActivityKind.REJECTED, now=now, text=text)
     notifications.reopened(case, by=by)
     return case
 
@@ -71,12 +71,12 @@ def case_close(*, case: Case, by: User, text: str = "", version: int | None = No
     if locked.status == Status.RESOLVED:
         if not (can(by, "cases.close_case") or can(by, "cases.work_case")):
             raise Forbidden(NOT_ALLOWED)
-        case = _lock(case, version=version, action="close")
+        case = lock_case(case, version=version, action="close")
     else:
         if not can(by, "cases.close_case"):
             raise Forbidden(NOT_ALLOWED)
-        text = _text(text)
-        case = _lock(case, version=version, action="cancel")
+        text = required_text(text)
+        case = lock_case(case, version=version, action="cancel")
     _close(case, by=by, kind=ActivityKind.CLOSED, now=timezone.now(), text=text.strip())
     return case
 
@@ -84,16 +84,16 @@ def case_close(*, case: Case, by: User, text: str = "", version: int | None = No
 @transaction.atomic
 def case_reopen(*, case: Case, by: User, text: str, version: int | None = None) -> Case:
     """Reopen a resolved or closed case: back to its engineer, or to the queue if none."""
-    text = _text(text)
-    _require_customer_or(case, by, "cases.work_case")
-    case = _lock(case, version=version, action="reopen")
+    text = required_text(text)
+    require_customer_or(case, by, "cases.work_case")
+    case = lock_case(case, version=version, action="reopen")
     now = timezone.now()
     case.status = Status.IN_PROGRESS if case.assignee_id else Status.NEW
     case.closed_at = None
     case.auto_close_at = None
-    _save(case, now, "status", "closed_at", "auto_close_at")
+    save_case(case, now, "status", "closed_at", "auto_close_at")
     deadlines.on_reopen(case, now)
-    _record(case, by=by, kind=ActivityKind.REOPENED, now=now, text=text)
+    record(case, by=by, kind=ActivityKind.REOPENED, now=now, text=text)
     notifications.reopened(case, by=by)
     return case
 
@@ -122,7 +122,7 @@ def cases_auto_close_sweep(*, now: dt.datetime | None = None, limit: int = 500) 
                 continue
             case.auto_close_notice_sent = True
             case.save(update_fields=["auto_close_notice_sent"])
-            _record(
+            record(
                 case,
                 by=None,
                 kind=ActivityKind.NOTICE,

@@ -10,14 +10,14 @@ from aftersales.accounts.access import is_staff_member
 from aftersales.accounts.models import User
 from aftersales.cases import notifications, search
 from aftersales.cases.models import Activity, ActivityKind, Case, Status
-from aftersales.cases.services._common import (
+from aftersales.cases.services.common import (
     CUSTOMERS_NO_INTERNAL,
     NOT_ALLOWED,
-    _is_customer_of,
-    _record,
-    _resume,
-    _save,
-    _text,
+    is_customer_of,
+    record,
+    required_text,
+    resume_case,
+    save_case,
 )
 from aftersales.core.errors import Forbidden, Invalid
 
@@ -25,23 +25,21 @@ from aftersales.core.errors import Forbidden, Invalid
 @transaction.atomic
 def case_comment(*, case: Case, by: User, text: str, internal: bool = False) -> Activity:
     """Any user who can see the case may comment; only staff write internal notes."""
-    text = _text(text)
-    customer = _is_customer_of(by, case)
+    text = required_text(text)
+    customer = is_customer_of(by, case)
     if internal and customer:
         raise Invalid(CUSTOMERS_NO_INTERNAL, field="internal")
     if not (customer or is_staff_member(by)):
         raise Forbidden(NOT_ALLOWED)
     case = Case.objects.select_for_update().get(pk=case.pk)
     now = timezone.now()
-    activity = _record(
-        case, by=by, kind=ActivityKind.COMMENT, now=now, text=text, internal=internal
-    )
+    activity = record(case, by=by, kind=ActivityKind.COMMENT, now=now, text=text, internal=internal)
     case.search_text = search.document_for(case, extra=text, internal=internal)
-    _save(case, now, "search_text")
+    save_case(case, now, "search_text")
     search.index_case(case)
     if customer and case.status == Status.WAITING:
         # The customer answered: the clocks run again without anybody pressing a button.
-        _resume(case, by=None, now=now, text=_t("Customer replied."))
+        resume_case(case, by=None, now=now, text=_t("Customer replied."))
     if not internal:
         notifications.commented(case, activity=activity, by=by)
     return activity

@@ -11,14 +11,14 @@ from aftersales.accounts.models import User
 from aftersales.accounts.roles import Role
 from aftersales.cases import notifications
 from aftersales.cases.models import ActivityKind, Case, Status, VendorCase, VendorCaseState
-from aftersales.cases.services._common import (
+from aftersales.cases.services.common import (
     EXPERT_REQUIRED,
     VENDOR_REQUIRED,
-    _lock,
-    _record,
-    _require_worker,
-    _save,
-    _text,
+    lock_case,
+    record,
+    require_worker,
+    required_text,
+    save_case,
 )
 from aftersales.core.errors import Invalid
 from aftersales.registry.models import Vendor
@@ -37,21 +37,21 @@ def case_escalate(
     version: int | None = None,
 ) -> Case:
     """Bring in an expert (who becomes a participant) or open a case with the vendor (原厂)."""
-    text = _text(text)
+    text = required_text(text)
     if to not in ("expert", "vendor"):
         raise Invalid(_("Escalate to “expert” or “vendor”."), field="to")
-    case = _lock(case, version=version, action="escalate")
-    _require_worker(case, by)
+    case = lock_case(case, version=version, action="escalate")
+    require_worker(case, by)
     now = timezone.now()
     case.status = Status.IN_PROGRESS
     if to == "expert":
         if expert is not None and not (expert.is_active and has_role(expert, Role.EXPERT)):
             raise Invalid(EXPERT_REQUIRED, field="expert")
         case.escalated_to_expert = True
-        _save(case, now, "status", "escalated_to_expert")
+        save_case(case, now, "status", "escalated_to_expert")
         if expert is not None:
             case.participants.add(expert)
-        _record(
+        record(
             case,
             by=by,
             kind=ActivityKind.ESCALATED,
@@ -64,11 +64,11 @@ def case_escalate(
         vendor = vendor or case.vendor
         if vendor is None:
             raise Invalid(VENDOR_REQUIRED, field="vendor")
-        _save(case, now, "status")
+        save_case(case, now, "status")
         VendorCase.objects.create(
             case=case, vendor=vendor, reference=vendor_ref.strip(), opened_at=now, updated_at=now
         )
-        _record(
+        record(
             case,
             by=by,
             kind=ActivityKind.VENDOR_CASE,
@@ -88,14 +88,14 @@ def vendor_case_update(
     if state not in VendorCaseState.values:
         raise Invalid(_("Unknown vendor case state."), field="state")
     case = Case.objects.select_for_update().get(pk=vendor_case.case_id)
-    _require_worker(case, by)
+    require_worker(case, by)
     now = timezone.now()
     vendor_case.state = state
     vendor_case.reference = reference.strip() or vendor_case.reference
     vendor_case.updated_at = now
     vendor_case.save(update_fields=["state", "reference", "updated_at"])
-    _save(case, now)
-    _record(
+    save_case(case, now)
+    record(
         case,
         by=by,
         kind=ActivityKind.VENDOR_CASE,

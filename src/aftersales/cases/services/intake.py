@@ -12,13 +12,13 @@ from aftersales.cases import deadlines, search
 from aftersales.cases.models import ActivityKind, Case, Channel, Priority, ServiceMode
 from aftersales.cases.numbering import next_case_number
 from aftersales.cases.selectors import active_case_type
-from aftersales.cases.services._common import (
+from aftersales.cases.services.common import (
     NOT_ALLOWED,
     UNKNOWN_CASE_TYPE,
     UNKNOWN_CONTACT,
     UNKNOWN_SERIAL,
-    _record,
-    _text,
+    record,
+    required_text,
 )
 from aftersales.contracts.entitlement import entitlement_for
 from aftersales.core.errors import Forbidden, Invalid
@@ -48,7 +48,7 @@ def case_create(
     by_customer = not can(by, "cases.add_case")
     if by_customer and customer_id_of(by) != customer.pk:
         raise Forbidden(NOT_ALLOWED)
-    title = _text(title, "title")
+    title = required_text(title, "title")
     if priority not in Priority.values:
         raise Invalid(_("Choose P1, P2, P3 or P4."), field="priority")
     if channel not in Channel.values:
@@ -106,7 +106,7 @@ def case_create(
         case.save()
         search.index_case(case)
         deadlines.on_created(case)
-        _record(
+        record(
             case,
             by=by,
             kind=ActivityKind.CREATED,

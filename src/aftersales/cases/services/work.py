@@ -10,89 +10,89 @@ from django.utils import timezone
 from aftersales.accounts.models import User
 from aftersales.cases import deadlines, notifications
 from aftersales.cases.models import ActivityKind, Case, Status
-from aftersales.cases.services._common import (
-    _lock,
-    _record,
-    _require_worker,
-    _resume,
-    _save,
-    _text,
-)
 from aftersales.cases.services.closure import auto_close_days
+from aftersales.cases.services.common import (
+    lock_case,
+    record,
+    require_worker,
+    required_text,
+    resume_case,
+    save_case,
+)
 
 
 @transaction.atomic
 def case_respond(*, case: Case, by: User, text: str, version: int | None = None) -> Case:
     """The engineer first contacts the customer: the response clock stops here."""
-    text = _text(text)
-    case = _lock(case, version=version, action="respond")
-    _require_worker(case, by)
+    text = required_text(text)
+    case = lock_case(case, version=version, action="respond")
+    require_worker(case, by)
     now = timezone.now()
     case.status = Status.RESPONDED
     case.responded_at = case.responded_at or now
-    _save(case, now, "status", "responded_at")
+    save_case(case, now, "status", "responded_at")
     deadlines.on_respond(case, now)
-    _record(case, by=by, kind=ActivityKind.RESPONDED, now=now, text=text)
+    record(case, by=by, kind=ActivityKind.RESPONDED, now=now, text=text)
     return case
 
 
 @transaction.atomic
 def case_diagnose(*, case: Case, by: User, text: str, version: int | None = None) -> Case:
     """The fault is diagnosed (确诊): work goes on towards the resolution."""
-    text = _text(text)
-    case = _lock(case, version=version, action="diagnose")
-    _require_worker(case, by)
+    text = required_text(text)
+    case = lock_case(case, version=version, action="diagnose")
+    require_worker(case, by)
     now = timezone.now()
     case.status = Status.IN_PROGRESS
     case.diagnosed_at = case.diagnosed_at or now
-    _save(case, now, "status", "diagnosed_at")
+    save_case(case, now, "status", "diagnosed_at")
     deadlines.on_diagnose(case, now)
-    _record(case, by=by, kind=ActivityKind.STARTED, now=now, text=text, data={"diagnosis": True})
+    record(case, by=by, kind=ActivityKind.STARTED, now=now, text=text, data={"diagnosis": True})
     return case
 
 
 @transaction.atomic
 def case_wait(*, case: Case, by: User, text: str, version: int | None = None) -> Case:
     """Wait for the customer (information, access, a test window); the SLA clocks pause."""
-    text = _text(text)
-    case = _lock(case, version=version, action="wait")
-    _require_worker(case, by)
+    text = required_text(text)
+    case = lock_case(case, version=version, action="wait")
+    require_worker(case, by)
     now = timezone.now()
     case.status = Status.WAITING
-    _save(case, now, "status")
+    save_case(case, now, "status")
     deadlines.on_wait(case, now)
-    _record(case, by=by, kind=ActivityKind.WAITING, now=now, text=text)
+    record(case, by=by, kind=ActivityKind.WAITING, now=now, text=text)
     return case
 
 
 @transaction.atomic
 def case_resume(*, case: Case, by: User, text: str = "", version: int | None = None) -> Case:
     """Stop waiting for the customer: the paused SLA clocks run again."""
-    case = _lock(case, version=version, action="resume")
-    _require_worker(case, by)
-    _resume(case, by=by, now=timezone.now(), text=text.strip())
+    case = lock_case(case, version=version, action="resume")
+    require_worker(case, by)
+    resume_case(case, by=by, now=timezone.now(), text=text.strip())
     return case
 
 
 @transaction.atomic
 def case_hand_to_rma(*, case: Case, by: User, text: str, version: int | None = None) -> Case:
     """Hand the hardware part to the RMA desk; the RMA record fills in the reference."""
-    text = _text(text)
-    case = _lock(case, version=version, action="rma")
-    _require_worker(case, by)
+    text = required_text(text)
+    case = lock_case(case, version=version, action="rma")
+    require_worker(case, by)
     now = timezone.now()
     case.rma_requested = True
-    _save(case, now, "rma_requested")
-    _record(case, by=by, kind=ActivityKind.RMA, now=now, text=text)
+    save_case(case, now, "rma_requested")
+    record(case, by=by, kind=ActivityKind.RMA, now=now, text=text)
     return case
 
 
 @transaction.atomic
 def case_resolve(*, case: Case, by: User, text: str, version: int | None = None) -> Case:
     """Record the solution; the customer confirms, or the case closes itself after a while."""
-    text = _text(text)
-    case = _lock(case, version=version, action="resolve")
-    _require_worker(case, by)
+    text = required_text(text)
+    case = lock_case(case, version=version, action="resolve")
+    require_worker(case, by)
     now = timezone.now()
     case.status = Status.RESOLVED
     case.resolution = text
@@ -100,7 +100,7 @@ def case_resolve(*, case: Case, by: User, text: str, version: int | None = None)
     case.diagnosed_at = case.diagnosed_at or now
     case.auto_close_at = now + dt.timedelta(days=auto_close_days())
     case.auto_close_notice_sent = False
-    _save(
+    save_case(
         case,
         now,
         "status",
@@ -111,6 +111,6 @@ def case_resolve(*, case: Case, by: User, text: str, version: int | None = None)
         "auto_close_notice_sent",
     )
     deadlines.on_resolve(case, now)
-    _record(case, by=by, kind=ActivityKind.RESOLVED, now=now, text=text)
+    record(case, by=by, kind=ActivityKind.RESOLVED, now=now, text=text)
     notifications.resolved(case)
     return case

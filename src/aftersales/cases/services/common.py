@@ -40,14 +40,14 @@ VENDOR_REQUIRED = _("Name the vendor.")
 ENGINEER_ROLES = (Role.ENGINEER, Role.EXPERT)
 
 
-def _text(value: str, field: str = "text") -> str:
+def required_text(value: str, field: str = "text") -> str:
     value = (value or "").strip()
     if not value:
         raise Invalid(TEXT_REQUIRED, field=field)
     return value
 
 
-def _record(
+def record(
     case: Case,
     *,
     by: User | None,
@@ -62,13 +62,13 @@ def _record(
     )
 
 
-def _save(case: Case, now: dt.datetime, *fields: str) -> None:
+def save_case(case: Case, now: dt.datetime, *fields: str) -> None:
     case.version += 1
     case.updated_at = now
     case.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _lock(case: Case, *, version: int | None, action: str) -> Case:
+def lock_case(case: Case, *, version: int | None, action: str) -> Case:
     """Reload the case under a row lock and refuse stale versions and forbidden states."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if version is not None and locked.version != version:
@@ -96,11 +96,11 @@ def major_decision(case: Case) -> str | None:
     return decisions[-1] if decisions else None
 
 
-def _is_customer_of(user: User, case: Case) -> bool:
+def is_customer_of(user: User, case: Case) -> bool:
     return customer_id_of(user) == case.customer_id and not is_staff_member(user)
 
 
-def _require_worker(case: Case, by: User) -> None:
+def require_worker(case: Case, by: User) -> None:
     """Working a case needs the permission and being on it (assignee or participant)."""
     if not can(by, "cases.work_case"):
         raise Forbidden(NOT_ALLOWED)
@@ -110,14 +110,14 @@ def _require_worker(case: Case, by: User) -> None:
         raise Forbidden(NOT_ASSIGNEE)
 
 
-def _require_customer_or(case: Case, by: User, permission: str) -> None:
-    if not (_is_customer_of(by, case) or can(by, permission)):
+def require_customer_or(case: Case, by: User, permission: str) -> None:
+    if not (is_customer_of(by, case) or can(by, permission)):
         raise Forbidden(NOT_ALLOWED)
 
 
 # Shared by case_resume and by a customer's comment on a waiting case.
-def _resume(case: Case, *, by: User | None, now: dt.datetime, text: str) -> None:
+def resume_case(case: Case, *, by: User | None, now: dt.datetime, text: str) -> None:
     case.status = Status.IN_PROGRESS if case.diagnosed_at else Status.RESPONDED
-    _save(case, now, "status")
+    save_case(case, now, "status")
     deadlines.on_resume(case, now)
-    _record(case, by=by, kind=ActivityKind.RESUMED, now=now, text=text)
+    record(case, by=by, kind=ActivityKind.RESUMED, now=now, text=text)
