@@ -1,0 +1,46 @@
+"""The repair's own warranty: how long repaired parts are covered, how it extends entitlement."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _t
+
+from aftersales.contracts.entitlement import (
+    IN_WARRANTY,
+    OUT_OF_WARRANTY,
+    Entitlement,
+    entitlement_for,
+)
+from aftersales.contracts.selectors import warranty_term_for
+from aftersales.registry.models import Asset, Customer, ProductKind
+from aftersales.repairs.models import RepairOrder, RepairStatus
+
+DEFAULT_PART_WARRANTY_MONTHS = 3
+
+
+def repair_entitlement(*, asset: Asset | None, customer: Customer, on: dt.date) -> Entitlement:
+    """The asset's entitlement, extended by the own warranty of earlier repairs (保修期内返修)."""
+    ent = entitlement_for(asset=asset, on=on, customer=customer)
+    if ent.status != OUT_OF_WARRANTY or asset is None:
+        return ent
+    earlier = (
+        RepairOrder.objects.filter(
+            asset=asset, status=RepairStatus.SIGNED_OFF, warranty_until__gte=on
+        )
+        .order_by("-warranty_until")
+        .first()
+    )
+    if earlier is None:
+        return ent
+    reason = _t("repair warranty of %(number)s until %(date)s") % {
+        "number": earlier.number,
+        "date": earlier.warranty_until.isoformat(),
+    }
+    return Entitlement(IN_WARRANTY, reason, earlier.warranty_until)
+
+
+def part_warranty_months() -> int:
+    """Months of warranty on repaired parts: the PART warranty term, else the default."""
+    term = warranty_term_for(product_model=None, kind=ProductKind.PART)
+    return term.months if term is not None else DEFAULT_PART_WARRANTY_MONTHS
