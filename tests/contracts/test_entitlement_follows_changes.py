@@ -122,3 +122,24 @@ def test_new_contract_gets_the_default_penalty_rules(seat, customer_a):
         value=100000,
     )
     assert contract.penalty_rules.count() >= 2
+
+
+def test_a_case_opened_after_deactivating_the_contract_is_not_covered(
+    seat, customer_a, hardware_asset, time_machine
+):
+    time_machine.move_to(dt.datetime(2028, 8, 1, 10, 0), tick=False)
+    contract = make_contract(customer_a, "HT-E", starts="2028-01-01", ends="2028-12-31")
+    assert open_case(seat, customer_a, "SN-HW-1").contract == contract
+    services.contract_set_active(by=seat, contract=contract, active=False)
+    later = open_case(seat, customer_a, "SN-HW-1")
+    assert later.contract is None
+    assert later.entitlement_status == "out_of_warranty"
+
+
+def test_a_contract_signed_after_a_case_covers_the_next_case_at_once(
+    seat, customer_a, hardware_asset, time_machine
+):
+    time_machine.move_to(dt.datetime(2028, 8, 1, 10, 0), tick=False)
+    assert open_case(seat, customer_a, "SN-HW-1").contract is None
+    contract = make_contract(customer_a, "HT-F", starts="2028-01-01", ends="2028-12-31")
+    assert open_case(seat, customer_a, "SN-HW-1").contract == contract

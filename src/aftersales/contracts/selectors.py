@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.access import can, customer_id_of
 from aftersales.contracts.models import ServiceContract, WarrantyTerm
 from aftersales.core.errors import NotFound
+from aftersales.core.memo import ConfigMemo
 from aftersales.registry.models import Asset, Customer, ProductModel
+from aftersales.sla.models import BusinessCalendar, SlaPolicy
 
 NOT_FOUND = _("Not found.")
 
@@ -23,6 +26,23 @@ def contracts_in_force(*, customer: Customer, on: dt.date) -> QuerySet[ServiceCo
     )
 
 
+# Every new case asks (sla.clockwork.policy_for). Contract changes through a queryset update
+# call forget_coverage(); the rows handed out are shared, never changed by readers.
+_coverage = ConfigMemo(
+    "contract_coverage",
+    ServiceContract,
+    SlaPolicy,
+    BusinessCalendar,
+    links=(ServiceContract.assets.through, ServiceContract.projects.through),
+)
+
+
+def forget_coverage() -> None:
+    """A contract changed without a save signal (a queryset update)."""
+    _coverage.clear()
+    transaction.on_commit(_coverage.clear)
+
+
 def contract_covering(
     *, customer: Customer, asset: Asset | None, on: dt.date
 ) -> ServiceContract | None:
@@ -30,6 +50,11 @@ def contract_covering(
 
     A contract naming neither assets nor projects covers every asset of its customer.
     """
+    key = (customer.pk, asset.pk if asset else None, asset.project_id if asset else None, on)
+    return _coverage.get(key, lambda: _covering(customer=customer, asset=asset, on=on))
+
+
+def _covering(*, customer: Customer, asset: Asset | None, on: dt.date) -> ServiceContract | None:
     contracts = contracts_in_force(customer=customer, on=on).select_related("sla_policy__calendar")
     whole_customer = Q(assets__isnull=True, projects__isnull=True)
     if asset is None:

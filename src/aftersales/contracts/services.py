@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.access import can, is_staff_member
 from aftersales.contracts.entitlement import entitlement_for, service_level_label
 from aftersales.contracts.models import ServiceContract, WarrantyStart, WarrantyTerm
+from aftersales.contracts.selectors import forget_coverage
 from aftersales.core.errors import Forbidden, Invalid
 from aftersales.registry.models import Asset, Customer, ProductKind, ProductModel, Project
 from aftersales.sla.models import SlaPolicy
@@ -292,6 +293,7 @@ def contract_set_active(*, by: Any, contract: ServiceContract, active: bool) -> 
     ServiceContract.objects.filter(pk=contract.pk).update(
         is_active=active, updated_at=timezone.now()
     )
+    forget_coverage()
     contract.is_active = active
     entitlement_refresh_open_cases(customer=contract.customer, by=by)
     return contract

@@ -1,4 +1,5 @@
-"""Per-process memo of rows read on every request (case types, SLA policies, user roles).
+"""Per-process memo of rows read on every request (case types, SLA policies, user roles,
+the contract covering a customer's asset).
 
 Exact within a process: saving or deleting a row of a watched model empties the memo (again
 at commit). Other processes see the change within `ttl` seconds (docs/decisions.md).
@@ -29,11 +30,13 @@ class ConfigMemo:
         *models: type[Model],
         links: tuple[type[Model], ...] = (),
         ttl: float = 5.0,
+        max_entries: int = 10_000,
     ) -> None:
         """`models`: rows whose save or delete forgets the memo; `links`: many-to-many
-        tables (`Model.field.through`) whose changes do."""
+        tables (`Model.field.through`) whose changes do; past `max_entries` keys it starts over."""
         self.name = name
         self.ttl = ttl
+        self.max_entries = max_entries
         self._values: dict[Hashable, tuple[float, Any]] = {}
         self._lock = threading.Lock()
         for model in models:
@@ -51,6 +54,8 @@ class ConfigMemo:
             return hit[1]
         value = load()
         with self._lock:
+            if len(self._values) >= self.max_entries:
+                self._values.clear()
             self._values[key] = (now, value)
         return value
 
