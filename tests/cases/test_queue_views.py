@@ -248,3 +248,15 @@ def test_queue_counts_up_to_the_cap_and_says_there_are_more(seat, customer_a, mo
         open_case(seat, customer_a, title=f"交换机故障{i}")
     page = login(seat).get(QUEUE, {"tab": "all"}).content.decode()
     assert "More than 3 rows" in page
+
+
+def test_only_those_who_assign_pay_for_the_engineers_load(engineer, seat, customer_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    open_case(seat, customer_a)
+    for user, counted in ((engineer, False), (seat, True)):
+        with CaptureQueriesContext(connection) as ctx:
+            login(user).get(QUEUE, {"tab": "all"})
+        sql = " ".join(q["sql"] for q in ctx.captured_queries)
+        assert ('GROUP BY U0."assignee_id"' in sql) is counted

@@ -17,6 +17,11 @@ def _with_roles(*roles: str) -> QuerySet[User]:
     return User.objects.filter(is_active=True, pk__in=members)
 
 
+def engineer_names_for_picker() -> QuerySet[User]:
+    """Active engineers and experts by name, without their load (filters need no counts)."""
+    return _with_roles(Role.ENGINEER, Role.EXPERT).select_related("engineer").order_by("username")
+
+
 def engineers_for_picker(*roles: str) -> QuerySet[User]:
     """Active engineers/experts with their region and open-case count, least loaded first."""
     open_cases = (
