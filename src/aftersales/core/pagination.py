@@ -12,6 +12,15 @@ from aftersales.core.db import planned_for
 MAX_LIMIT = 200
 
 
+def counted(queryset: QuerySet, cap: int | None) -> int:
+    """The queryset's count, reading at most cap + 1 rows; a count it carries answers first."""
+    hint = getattr(queryset, "count_hint", None)
+    count = hint.count(cap) if hint is not None else None
+    if count is None:
+        count = (queryset if cap is None else queryset.order_by()[: cap + 1]).count()
+    return count
+
+
 def page(
     request: HttpRequest,
     queryset: QuerySet,
@@ -28,12 +37,8 @@ def page(
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, offset)
     capped = False
-    hint = getattr(queryset, "count_hint", None)
     with planned_for(queryset):
-        count = hint.count(count_cap) if hint is not None else None
-        if count is None:
-            qs = queryset if count_cap is None else queryset.order_by()[: count_cap + 1]
-            count = qs.count()
+        count = counted(queryset, count_cap)
         if count_cap is not None:
             capped = count > count_cap
             count = min(count, count_cap)
@@ -61,10 +66,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        hint = getattr(self.object_list, "count_hint", None)
-        count = hint.count(self.cap) if hint is not None else None
-        if count is None:
-            count = self.object_list.order_by()[: self.cap + 1].count()
+        count = counted(self.object_list, self.cap)
         self.capped = count > self.cap
         return min(count, self.cap)
 
