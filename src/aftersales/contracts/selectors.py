@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,8 +38,7 @@ _coverage = ConfigMemo(
 
 def forget_coverage() -> None:
     """A contract changed without a save signal (a queryset update)."""
-    _coverage.clear()
-    transaction.on_commit(_coverage.clear)
+    _coverage.forget()
 
 
 def contract_covering(

@@ -63,10 +63,14 @@ class ConfigMemo:
         with self._lock:
             self._values.clear()
 
-    def _changed(self, **kwargs: Any) -> None:
+    def forget(self) -> None:
+        """Forget now and again at commit: a read between the change and the commit may have
+        memoised the old row again. For changes no signal reports (queryset updates)."""
         self.clear()
-        # A read between the save and the commit may have memoised the old row again.
         transaction.on_commit(self.clear)
+
+    def _changed(self, **kwargs: Any) -> None:
+        self.forget()
 
 
 def clear_all() -> None:

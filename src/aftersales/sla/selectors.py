@@ -8,7 +8,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import OperationalError, ProgrammingError, transaction
+from django.db import OperationalError, ProgrammingError
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.access import is_staff_member
@@ -49,8 +49,7 @@ def _revision_of(code: str) -> tuple[int, uuid.UUID] | None:
 
 def forget_revisions() -> None:
     """A calendar's revision changed without a save signal (a queryset update)."""
-    _revisions.clear()
-    transaction.on_commit(_revisions.clear)
+    _revisions.forget()
 
 
 def calendar_compile(*, calendar: BusinessCalendar) -> CompiledCalendar:
