@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import jieba
@@ -131,11 +132,9 @@ def filter_cases(qs: QuerySet[Case], query: str, *, internal: bool = False) -> Q
             qs = qs.filter(_PgMatch(F("search_text"), text, public_only=True))
         rank = _PgRank(F("search_text"), text, public_only=not internal)
     else:
-        match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
-        if not internal:
-            match = f"public : ({match})"
-        qs = qs.filter(_FtsMatch(F("pk"), Value(match)))
-        rank = _FtsRank(F("pk"), Value(match))
+        match = fts_query(words, joined_by="AND", public_only=not internal)
+        qs = qs.filter(FtsMatch(F("pk"), Value(match)))
+        rank = FtsRank(F("pk"), Value(match))
     matches = qs.order_by()[: SORT_WINDOW + 1].count()
     # Lists count their matches too (core.pagination.page): this count answers them.
     qs = qs.with_count_hint(matches, SORT_WINDOW + 1)
@@ -149,6 +148,13 @@ def filter_cases(qs: QuerySet[Case], query: str, *, internal: bool = False) -> Q
         # thousand matches is cheaper than walking the date index past the rarer ones.
         return qs.order_by("-created_at", "-id")
     return qs.annotate(search_rank=rank).order_by("-search_rank", "-created_at", "-id")
+
+
+def fts_query(words: Sequence[str], *, joined_by: str, public_only: bool) -> str:
+    """An FTS5 query of the words joined by AND or OR, each quoted so none reads as an operator;
+    `public_only` searches the customer-visible column alone."""
+    match = f" {joined_by} ".join('"' + w.replace('"', '""') + '"' for w in words)
+    return f"public : ({match})" if public_only else match
 
 
 # --- SQL of the two backends ---------------------------------------------------------------
@@ -168,13 +174,18 @@ class _TwoArgs(Func):
         return column, value, [*column_params, *value_params]
 
     def _vector(self, column: str) -> str:
-        """The stored `search_vector` of the same row (migration 0005), public words only or all.
+        return vector_sql(column, public_only=self.public_only)
 
-        The column lives outside the model (a generated column), so it is reached through the
-        table alias Django chose for `search_text`.
-        """
-        vector = column.rsplit(".", 1)[0] + '."search_vector"' if "." in column else column
-        return f"ts_filter({vector}, '{{a}}')" if self.public_only else vector
+
+def vector_sql(column: str, *, public_only: bool) -> str:
+    """The stored `search_vector` of the row whose `search_text` is `column` (compiled SQL),
+    public words only or all.
+
+    The vector is a generated column outside the model (migration 0005), so it is reached
+    through the table alias Django chose for `search_text`.
+    """
+    vector = column.rsplit(".", 1)[0] + '."search_vector"' if "." in column else column
+    return f"ts_filter({vector}, '{{a}}')" if public_only else vector
 
 
 class _PgMatch(_TwoArgs):
@@ -193,7 +204,9 @@ class _PgRank(_TwoArgs):
         return f"ts_rank({self._vector(column)}, {_PG_QUERY.format(query=value)})", params
 
 
-class _FtsMatch(_TwoArgs):
+class FtsMatch(_TwoArgs):
+    """SQLite: the row (its pk) matches the FTS5 query."""
+
     output_field = BooleanField()
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
@@ -202,7 +215,9 @@ class _FtsMatch(_TwoArgs):
         return sql, params
 
 
-class _FtsRank(_TwoArgs):
+class FtsRank(_TwoArgs):
+    """SQLite: how well the row (its pk) matches the FTS5 query, higher is better."""
+
     output_field = FloatField()
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:

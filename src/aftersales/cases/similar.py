@@ -57,9 +57,9 @@ def similar_cases(*, user: Any, case: Case, limit: int = 10) -> list[Case]:
             matching = matching.filter(_PgAnyMatch(F("search_text"), words, public_only=True))
         rank: Any = _PgAnyRank(F("search_text"), words, public_only=not internal)
     else:
-        match = _fts_any(words, public_only=not internal)
-        matching = earlier.filter(_FtsMatch(F("pk"), Value(match)))
-        rank = _FtsRank(F("pk"), Value(match))
+        match = search.fts_query(words, joined_by="OR", public_only=not internal)
+        matching = earlier.filter(search.FtsMatch(F("pk"), Value(match)))
+        rank = search.FtsRank(F("pk"), Value(match))
     newest = matching.order_by("-created_at", "-id").values("pk")[:WINDOW]
     if case.product_model_id is not None:
         rank = rank + CaseWhen(
@@ -77,12 +77,6 @@ def similar_cases(*, user: Any, case: Case, limit: int = 10) -> list[Case]:
         .order_by("-score", "-created_at", "-id")
     )
     return list(qs[:limit])
-
-
-def _fts_any(words: Sequence[str], *, public_only: bool) -> str:
-    """An FTS5 query for any of the words, each quoted so no word is read as an operator."""
-    match = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
-    return f"public : ({match})" if public_only else match
 
 
 # --- SQL of the two backends ---------------------------------------------------------------
@@ -104,11 +98,7 @@ class _PgAny(Func):
             sqls.append(sql)
             params.extend(sql_params)
         column, *words = sqls
-        # The generated `search_vector` (migration 0005) lives outside the model: it is reached
-        # through the table alias Django chose for `search_text`.
-        vector = column.rsplit(".", 1)[0] + '."search_vector"' if "." in column else column
-        if self.public_only:
-            vector = f"ts_filter({vector}, '{{a}}')"
+        vector = search.vector_sql(column, public_only=self.public_only)
         query = " || ".join(f"plainto_tsquery('simple'::regconfig, {w})" for w in words)
         return vector, f"({query})", params
 
@@ -127,30 +117,3 @@ class _PgAnyRank(_PgAny):
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
         vector, query, params = self._parts(compiler)
         return f"ts_rank({vector}, {query})", params
-
-
-class _Fts(Func):
-    def _parts(self, compiler: Any) -> tuple[str, str, list]:
-        pk, pk_params = compiler.compile(self.source_expressions[0])
-        match, match_params = compiler.compile(self.source_expressions[1])
-        return pk, match, [*pk_params, *match_params]
-
-
-class _FtsMatch(_Fts):
-    output_field = BooleanField()
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
-        pk, match, params = self._parts(compiler)
-        table = search.FTS_TABLE
-        return f"{pk} IN (SELECT rowid FROM {table} WHERE {table} MATCH {match})", params
-
-
-class _FtsRank(_Fts):
-    output_field = FloatField()
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
-        pk, match, params = self._parts(compiler)
-        table = search.FTS_TABLE
-        # bm25() is lower-is-better; negated so both backends sort "-score".
-        sql = f"(SELECT -bm25({table}) FROM {table} WHERE rowid = {pk} AND {table} MATCH {match})"
-        return sql, params
