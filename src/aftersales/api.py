@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from aftersales.accounts.api import router as accounts_router
+from aftersales.accounts.endpoint_access import PUBLIC, access
 from aftersales.accounts.services import token_user
 from aftersales.cases.api import router as cases_router
 from aftersales.cases.email_api import router as inbound_email_router
 from aftersales.contracts.api import router as contracts_router
 from aftersales.core.errors import ApplicationError, error_body
+from aftersales.core.middleware import BODY_TOO_LARGE
+from aftersales.core.openapi import DocumentedAPI
+from aftersales.core.parser import ApiParser
 from aftersales.notify.api import router as notify_router
 from aftersales.registry.api import router as registry_router
 from aftersales.registry.import_api import router as import_router
@@ -34,6 +38,14 @@ class BrowserSession(APIKeyCookie):
 
     param_name = "sessionid"
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a signed-in session there is nothing to forge: the answer is 401, not a
+        # CSRF 403 that would send an API client looking for a token it never needed.
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -41,12 +53,13 @@ class BrowserSession(APIKeyCookie):
         return None
 
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="aftersales API",
     version="1",
     description="After-sales service and technical-support platform (售后服务与技术支持平台).",
     auth=[BearerToken(), BrowserSession()],
     urls_namespace="api",
+    parser=ApiParser(),
 )
 
 
@@ -72,9 +85,19 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError):
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError):
+    # ninja wraps whatever the parser raised in a 400 "Cannot parse request body": our parser
+    # raises ApplicationErrors (415, 422 naming the field), which keep their own answer.
+    if isinstance(exc.__cause__, ApplicationError):
+        return application_error(request, exc.__cause__)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
+@api.exception_handler(RequestDataTooBig)
+def too_large(request: HttpRequest, exc: RequestDataTooBig):
+    return api.create_response(request, {"detail": str(BODY_TOO_LARGE)}, status=413)
+
+
+@access(PUBLIC)
 @api.get("/health", auth=None, include_in_schema=False)
 def health(request: HttpRequest):
     return {"status": "ok"}

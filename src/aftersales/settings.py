@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.lib.env import env_bool, env_int, env_list, env_str
+from aftersales.lib.env import EnvError, env_bool, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(env_str("AFTERSALES_HOME", str(Path.cwd())))
@@ -32,7 +32,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "aftersales.accounts.apps.ThrottledAdminConfig",  # django.contrib.admin, throttled login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "huey.contrib.djhuey",
+    # ninja's vendored Swagger UI: /api/v1/docs then works offline, with no CDN.
+    "ninja",
     "aftersales.core",
     "aftersales.accounts",
     "aftersales.registry",
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "aftersales.accounts.middleware.UserLanguageMiddleware",
+    # NUL characters refused; /api/ answers 413, 414 and 404 in JSON (in the user's language).
+    "aftersales.core.middleware.RequestHygieneMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -126,9 +130,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-# Failed logins per username and per address before the door closes for a while.
+# Failed logins per (username, client address) pair before that door closes for a while.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+# How many reverse proxies we run in front of the app: the client address is then read from
+# X-Forwarded-For, that many entries from its right end. 0 (the default) trusts no header,
+# since a client talking to us directly can send any X-Forwarded-For it likes.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES < 0:
+    raise EnvError(f"TRUSTED_PROXIES must be 0 or more, got {TRUSTED_PROXIES}")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

@@ -129,7 +129,8 @@ def test_search_combines_with_filters(api_as, seat, customer_a):
         'NEAR("a" "b")',
         "\\",
         "%_",
-        "交换机" * 500,
+        # Longer addresses get 414 before the search (gunicorn refuses them at 4,094 bytes too).
+        "交换机" * 120,
         "x " * 2000,
     ],
 )

@@ -42,9 +42,9 @@ def test_contact_update_refuses_a_phone_of_a_colleague_typed_with_plus86(custome
     assert _field(exc) == "phone"
 
 
-def test_portal_login_given_to_a_contact_authenticates(customer_a):
+def test_portal_login_given_to_a_contact_authenticates(customer_a, seat):
     contact = factories.ContactFactory(customer=customer_a)
-    services.contact_portal_login_set(contact=contact, username="wang", password=PASSWORD)
+    services.contact_portal_login_set(contact=contact, username="wang", password=PASSWORD, by=seat)
     assert authenticate(username="wang", password=PASSWORD) == contact.user
 
 
@@ -55,10 +55,10 @@ def test_revoked_portal_login_no_longer_authenticates_and_loses_tokens(contact_a
     assert not ApiToken.objects.filter(user=contact_a.user, revoked_at__isnull=True).exists()
 
 
-def test_portal_login_given_again_reenables_the_same_login(contact_a):
+def test_portal_login_given_again_reenables_the_same_login(contact_a, seat):
     services.contact_portal_login_revoke(contact=contact_a)
     services.contact_portal_login_set(
-        contact=contact_a, username="contact_a", password="N3w-pass!x"
+        contact=contact_a, username="contact_a", password="N3w-pass!x", by=seat
     )
     assert authenticate(username="contact_a", password="N3w-pass!x") == contact_a.user
 
@@ -230,7 +230,7 @@ def test_topology_accepts_pdf_drawio_and_visio(customer_a, name, content):
     assert diagram.size > 0 and diagram.title == "a"
 
 
-def test_engineer_registered_with_skills_customers_and_on_call(customer_a):
+def test_engineer_registered_with_skills_customers_and_on_call(customer_a, seat):
     skill = factories.SkillFactory(code="storage")
     engineer = services.engineer_register(
         username="li",
@@ -240,15 +240,16 @@ def test_engineer_registered_with_skills_customers_and_on_call(customer_a):
         on_call=True,
         skills=[skill],
         customers=[customer_a],
+        by=seat,
     )
     assert engineer.on_call and list(engineer.skills.all()) == [skill]
     assert list(engineer.customers.all()) == [customer_a]
 
 
-def test_engineer_with_a_customer_contact_role_writes_nothing():
+def test_engineer_with_a_customer_contact_role_writes_nothing(admin_user):
     with pytest.raises(Invalid) as exc:
         services.engineer_register(
-            username="x", password=PASSWORD, name="x", role="customer_contact"
+            username="x", password=PASSWORD, name="x", role="customer_contact", by=admin_user
         )
     assert _field(exc) == "role"
     assert Engineer.objects.count() == 0

@@ -12,6 +12,11 @@ from aftersales.accounts.roles import STAFF_ROLES, Role
 from aftersales.core.errors import Forbidden
 
 NOT_ALLOWED = _("You are not allowed to do this.")
+ROLE_NOT_GRANTABLE = _("You may not grant this role.")
+
+# Roles with power over other people's work, penalties or the system itself: only an admin
+# hands them out (a manager level is part of the manager role, see can_grant_role).
+PRIVILEGED_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.SERVICE_MANAGER})
 
 
 def user_roles(user: Any) -> set[str]:
@@ -61,3 +66,21 @@ def require(user: Any, permission: str) -> None:
 def require_role(user: Any, *roles: str) -> None:
     if not has_role(user, *roles):
         raise Forbidden(NOT_ALLOWED)
+
+
+def grantable_roles(user: Any | None) -> frozenset[str]:
+    """The roles `user` may give a login; None is the system (demo loader, commands): all."""
+    if user is None or has_role(user, Role.ADMIN):
+        return frozenset(Role.values)
+    if is_staff_member(user):
+        return frozenset(Role.values) - PRIVILEGED_ROLES
+    return frozenset()
+
+
+def can_grant_role(user: Any | None, role: str) -> bool:
+    return role in grantable_roles(user)
+
+
+def require_grant(user: Any | None, role: str) -> None:
+    if not can_grant_role(user, role):
+        raise Forbidden(ROLE_NOT_GRANTABLE, extra={"field": "role"})

@@ -1,18 +1,20 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from aftersales.accounts import services
 from aftersales.accounts.access import customer_id_of, user_roles
+from aftersales.accounts.endpoint_access import PUBLIC, SIGNED_IN, access
 from aftersales.accounts.models import ApiToken
+from aftersales.core.schema_types import PASSWORD_MAX
 
 router = Router(tags=["auth"])
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: str = Field(..., max_length=150)
+    password: str = Field(..., max_length=PASSWORD_MAX)
 
 
 class TokenOut(Schema):
@@ -29,6 +31,7 @@ class MeOut(Schema):
 
 
 @router.post("/auth/token", response={200: TokenOut}, auth=None)
+@access(PUBLIC)
 def token_create(request: HttpRequest, payload: TokenIn):
     user = services.credentials_check(
         request=request, username=payload.username, password=payload.password
@@ -37,6 +40,7 @@ def token_create(request: HttpRequest, payload: TokenIn):
 
 
 @router.delete("/auth/token", response={204: None})
+@access(SIGNED_IN)
 def token_delete(request: HttpRequest):
     """Revoke the token this request was made with."""
     raw = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
@@ -47,6 +51,7 @@ def token_delete(request: HttpRequest):
 
 
 @router.get("/auth/me", response=MeOut)
+@access(SIGNED_IN)
 def me(request: HttpRequest):
     user = request.auth
     return {

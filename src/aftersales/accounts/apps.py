@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 
 
@@ -12,3 +13,10 @@ class AccountsConfig(AppConfig):
 
         # Permissions exist only after every app migrated, so groups are synced then.
         post_migrate.connect(sync_role_groups, dispatch_uid="aftersales.sync_role_groups")
+
+
+class ThrottledAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with our site: its login goes through the login throttle."""
+
+    default = False  # `aftersales.accounts` in INSTALLED_APPS still means AccountsConfig
+    default_site = "aftersales.accounts.admin_site.ThrottledAdminSite"

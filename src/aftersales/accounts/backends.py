@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import CharField, Value
 
 from aftersales.accounts.models import User
@@ -53,8 +54,30 @@ _access = ConfigMemo(
 )
 
 
+def organisation_active(user: Any) -> bool:
+    """False for a customer contact whose contact row or customer is retired: such a login may
+    not sign in, and its sessions and tokens stop working at once."""
+    try:
+        contact = user.contact
+    except ObjectDoesNotExist:
+        return True  # staff
+    return contact.is_active and contact.customer.is_active
+
+
 class RoleBackend(ModelBackend):
-    """ModelBackend whose permission set comes from `user_access`."""
+    """ModelBackend whose permission set comes from `user_access`; contacts of a retired
+    customer are refused on every request (the session then reads as anonymous)."""
+
+    def user_can_authenticate(self, user: Any) -> bool:
+        return super().user_can_authenticate(user) and organisation_active(user)
+
+    def get_user(self, user_id: Any) -> Any:
+        # The contact and customer come in the same query: the check above runs per request.
+        try:
+            user = User._default_manager.select_related("contact__customer").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

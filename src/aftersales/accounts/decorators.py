@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from aftersales.accounts.access import can, is_customer_contact, is_staff_member
+from aftersales.accounts.endpoint_access import CONTACT, STAFF, access, staff_perm
 
 
 def staff_required(view):
@@ -21,7 +22,7 @@ def staff_required(view):
             raise Http404
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return access(STAFF)(wrapper)
 
 
 def permission_required(permission: str):
@@ -33,7 +34,7 @@ def permission_required(permission: str):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        return wrapper
+        return access(staff_perm(permission))(wrapper)
 
     return decorator
 
@@ -46,4 +47,4 @@ def contact_required(view):
             raise Http404
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return access(CONTACT)(wrapper)

@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.form_fields import PASSWORD_MAX
+
 COMMON_ZONES = [
     "Asia/Shanghai",
     "Asia/Hong_Kong",
@@ -22,7 +24,9 @@ COMMON_ZONES = [
 
 class LoginForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput, max_length=PASSWORD_MAX
+    )
 
 
 class PreferencesForm(forms.Form):

@@ -5,18 +5,25 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.accounts.access import can_grant_role, require_grant
+from aftersales.accounts.backends import organisation_active
 from aftersales.accounts.models import ApiToken, User
 from aftersales.accounts.roles import Role
+from aftersales.accounts.throttle import (
+    client_address,
+    login_failure_record,
+    login_failures_clear,
+    login_is_throttled,
+)
 from aftersales.core.errors import Forbidden, Invalid
 
 TOKEN_PREFIX = "as_"
@@ -24,6 +31,7 @@ BAD_CREDENTIALS = _("Wrong username or password.")
 TOO_MANY_FAILURES = _("Too many failed logins. Try again in a few minutes.")
 USERNAME_TAKEN = _("This username is already taken.")
 UNKNOWN_ROLE = _("Unknown role.")
+MANAGER_LEVEL_NOT_GRANTABLE = _("Only an administrator may set a manager level.")
 
 
 def hash_token(raw: str) -> str:
@@ -50,11 +58,11 @@ def token_user(raw: str) -> User | None:
         return None
     # The contact comes along: access checks ask for it on every call (customer_id_of).
     token = (
-        ApiToken.objects.select_related("user__contact")
+        ApiToken.objects.select_related("user__contact__customer")
         .filter(key_hash=hash_token(raw), revoked_at__isnull=True)
         .first()
     )
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.is_active or not organisation_active(token.user):
         return None
     now = timezone.now()
     # Touch at most once a minute: a write per request would serialise API clients on SQLite.
@@ -63,45 +71,24 @@ def token_user(raw: str) -> User | None:
     return token.user
 
 
-def _failure_keys(username: str, address: str) -> list[str]:
-    digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:24]
-    return [f"login-fail:user:{digest}", f"login-fail:addr:{address}"]
+class LoginThrottled(Forbidden):
+    """Too many failures for this username from this address: 429 rather than 403."""
+
+    status_code = 429
 
 
-def login_is_throttled(*, username: str, address: str) -> bool:
-    limit = settings.LOGIN_FAILURE_LIMIT
-    return any((cache.get(key) or 0) >= limit for key in _failure_keys(username, address))
-
-
-def login_failure_record(*, username: str, address: str) -> None:
-    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
-    for key in _failure_keys(username, address):
-        if not cache.add(key, 1, timeout=window):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, timeout=window)
-
-
-def login_failures_clear(*, username: str, address: str) -> None:
-    cache.delete(_failure_keys(username, address)[0])
-
-
-def credentials_check(*, request, username: str, password: str) -> User:
-    """Authenticate with throttling; raise Forbidden on failure or when throttled."""
+def credentials_check(*, request: HttpRequest, username: str, password: str) -> User:
+    """Authenticate with throttling per (username, address); raise Forbidden on failure and
+    LoginThrottled (429) while throttled."""
     address = client_address(request)
     if login_is_throttled(username=username, address=address):
-        raise Forbidden(TOO_MANY_FAILURES, extra={"throttled": True})
+        raise LoginThrottled(TOO_MANY_FAILURES, extra={"throttled": True})
     user = authenticate(request, username=username, password=password)
     if user is None:
         login_failure_record(username=username, address=address)
         raise Forbidden(BAD_CREDENTIALS)
     login_failures_clear(username=username, address=address)
     return user
-
-
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 @transaction.atomic
@@ -114,10 +101,17 @@ def user_create(
     email: str = "",
     phone: str = "",
     manager_level: str = "",
+    by: User | None,
 ) -> User:
-    """Create a login with one role; staff roles may enter the console, admins the admin site."""
+    """Create a login with one role; staff roles may enter the console, admins the admin site.
+
+    `by` grants the role and must be allowed to (accounts.access.grantable_roles); None is the
+    system itself (demo loader, management commands), never a request."""
     if role not in Role.values:
         raise Invalid(UNKNOWN_ROLE, field="role")
+    require_grant(by, role)
+    if manager_level and not can_grant_role(by, Role.MANAGER):
+        raise Forbidden(MANAGER_LEVEL_NOT_GRANTABLE, extra={"field": "manager_level"})
     if not username.strip():
         raise Invalid(_("This field is required."), field="username")
     if User.objects.filter(username__iexact=username).exists():

@@ -13,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aftersales.accounts import services
+from aftersales.accounts.endpoint_access import PUBLIC, SIGNED_IN, access
 from aftersales.accounts.forms import LoginForm, PreferencesForm
 from aftersales.core.errors import Forbidden
 
 
+@access(PUBLIC)
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     status = 200
@@ -44,12 +46,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(PUBLIC)
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
+@access(PUBLIC)
 @require_POST
 def language_set(request: HttpRequest) -> HttpResponse:
     """Switch language: stored on the user when signed in, else in the session."""
@@ -65,6 +69,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
     return redirect(next_url)
 
 
+@access(SIGNED_IN)
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     user = request.user

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-
-import pydantic
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
+from aftersales.accounts.endpoint_access import access, scoped, staff_perm
 from aftersales.accounts.models import User
 from aftersales.cases import selectors, services, similar
 from aftersales.cases.models import Case
@@ -28,7 +24,9 @@ from aftersales.cases.schemas import (
     VersionIn,
 )
 from aftersales.core.errors import Invalid
-from aftersales.core.pagination import page
+from aftersales.core.pagination import Limit, Offset, page
+from aftersales.core.parser import optional_body
+from aftersales.core.schema_types import DateTime, SearchText, ShortText
 from aftersales.registry import selectors as registry_selectors
 from aftersales.registry.models import Contact, Vendor
 
@@ -61,19 +59,19 @@ _OPTIONAL_TEXT_BODY = {
 
 
 class CaseListParams(Schema):
-    status: str = ""
-    priority: str = ""
-    customer: str = ""
-    case_type: str = ""
-    vendor: str = ""
-    assignee: str = ""
-    created_after: dt.datetime | None = None
-    created_before: dt.datetime | None = None
-    q: str = ""
-    queue: str = ""
+    status: str = Field("", max_length=20, description="A status, or `open`.")
+    priority: str = Field("", max_length=2)
+    customer: str = Field("", max_length=40)
+    case_type: str = Field("", max_length=40)
+    vendor: ShortText = ""
+    assignee: str = Field("", max_length=150)
+    created_after: DateTime | None = None
+    created_before: DateTime | None = None
+    q: SearchText = ""
+    queue: str = Field("", max_length=20)
     sort: str = Field("", pattern="^(|due)$")
-    limit: int = 50
-    offset: int = 0
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 def case_out(case: Case, user: User) -> dict:
@@ -149,6 +147,7 @@ def _contact(customer, value: int | str | None) -> Contact | None:
 
 
 @router.post("/cases", response={201: CaseOut})
+@access(scoped("cases.add_case"))
 def case_create(request: HttpRequest, payload: CaseIn):
     customer = registry_selectors.customer_get_for_user(user=request.auth, code=payload.customer)
     case = services.case_create(
@@ -173,6 +172,7 @@ def case_create(request: HttpRequest, payload: CaseIn):
 
 
 @router.get("/cases", response=CasePage)
+@access(scoped("cases.view_case"))
 def case_list(request: HttpRequest, params: Query[CaseListParams]):
     filters = selectors.CaseFilters(**params.dict(exclude={"limit", "offset"}))
     qs = (
@@ -188,6 +188,7 @@ def case_list(request: HttpRequest, params: Query[CaseListParams]):
 
 
 @router.get("/cases/{number}", response=CaseDetailOut)
+@access(scoped("cases.view_case"))
 def case_detail(request: HttpRequest, number: str):
     return _detail(request, number)
 
@@ -205,6 +206,7 @@ _SIMILAR_DESCRIPTION = (
 
 
 @router.get("/cases/{number}/similar", response=SimilarOut, description=_SIMILAR_DESCRIPTION)
+@access(scoped("cases.view_case"))
 def case_similar(request: HttpRequest, number: str, params: Query[SimilarParams]):
     case = selectors.case_get_for_user(user=request.auth, number=number)
     found = similar.similar_cases(user=request.auth, case=case, limit=params.limit)
@@ -239,6 +241,7 @@ def _staff_user(username: str, field: str) -> User:
 
 
 @router.post("/cases/{number}/assign", response=CaseDetailOut)
+@access(staff_perm("cases.assign_case"))
 def case_assign(request: HttpRequest, number: str, payload: AssignIn):
     services.case_assign(
         case=_visible(request, number),
@@ -250,21 +253,14 @@ def case_assign(request: HttpRequest, number: str, payload: AssignIn):
 
 
 def _optional_body(request: HttpRequest, schema: type[Schema]) -> Schema:
-    """Parse a body that may be absent altogether (take-over, confirm: no body needed)."""
-    raw = request.body.strip()
-    try:
-        data = json.loads(raw) if raw else {}
-        return schema.model_validate(data if isinstance(data, dict) else {})
-    except (ValueError, pydantic.ValidationError) as exc:
-        field = ""
-        if isinstance(exc, pydantic.ValidationError) and exc.errors():
-            field = str(exc.errors()[0]["loc"][-1])
-        raise Invalid(_("Invalid request body."), field=field or None) from exc
+    """Parse a body that may be absent altogether, by the API's own rules (core.parser)."""
+    return optional_body(request, schema)
 
 
 @router.post(
     "/cases/{number}/take-over", response=CaseDetailOut, openapi_extra=_OPTIONAL_VERSION_BODY
 )
+@access(staff_perm("cases.take_over_case"))
 def case_take_over(request: HttpRequest, number: str):
     payload = _optional_body(request, VersionIn)
     services.case_take_over(
@@ -300,32 +296,37 @@ def _optional_text_action(action):
     return endpoint
 
 
-for _path, _action in {
-    "respond": services.case_respond,
-    "diagnose": services.case_diagnose,
-    "wait": services.case_wait,
-    "rma": services.case_hand_to_rma,
-    "resolve": services.case_resolve,
-    "reject": services.case_reject,
-    "reopen": services.case_reopen,
+_WORK = staff_perm("cases.work_case")
+_CUSTOMER_OR_WORK = scoped("cases.work_case")  # the case's own contacts, or staff who work cases
+for _path, (_action, _rule) in {
+    "respond": (services.case_respond, _WORK),
+    "diagnose": (services.case_diagnose, _WORK),
+    "wait": (services.case_wait, _WORK),
+    "rma": (services.case_hand_to_rma, _WORK),
+    "resolve": (services.case_resolve, _WORK),
+    "reject": (services.case_reject, _CUSTOMER_OR_WORK),
+    "reopen": (services.case_reopen, _CUSTOMER_OR_WORK),
 }.items():
     router.add_api_operation(
         f"/cases/{{number}}/{_path}",
         ["POST"],
-        _text_action(_action),
+        access(_rule)(_text_action(_action)),
         response=CaseDetailOut,
         operation_id=f"case_{_path}",
     )
 
-for _path, _action in {
-    "resume": services.case_resume,
-    "confirm": services.case_confirm,
-    "close": services.case_close,
+for _path, (_action, _rule) in {
+    "resume": (services.case_resume, _WORK),
+    "confirm": (services.case_confirm, _CUSTOMER_OR_WORK),
+    "close": (
+        services.case_close,
+        staff_perm("cases.close_case", "cases.work_case", any_of=True),
+    ),
 }.items():
     router.add_api_operation(
         f"/cases/{{number}}/{_path}",
         ["POST"],
-        _optional_text_action(_action),
+        access(_rule)(_optional_text_action(_action)),
         response=CaseDetailOut,
         operation_id=f"case_{_path}",
         openapi_extra=_OPTIONAL_TEXT_BODY,
@@ -333,6 +334,7 @@ for _path, _action in {
 
 
 @router.post("/cases/{number}/comment", response={201: CaseDetailOut})
+@access(scoped("cases.view_case"))
 def case_comment(request: HttpRequest, number: str, payload: CommentIn):
     services.case_comment(
         case=_visible(request, number),
@@ -344,6 +346,7 @@ def case_comment(request: HttpRequest, number: str, payload: CommentIn):
 
 
 @router.post("/cases/{number}/escalate", response=CaseDetailOut)
+@access(staff_perm("cases.work_case"))
 def case_escalate(request: HttpRequest, number: str, payload: EscalateIn):
     vendor = None
     if payload.vendor:
@@ -367,6 +370,7 @@ def case_escalate(request: HttpRequest, number: str, payload: EscalateIn):
 
 
 @router.post("/cases/{number}/approval", response={201: CaseDetailOut})
+@access(staff_perm("cases.record_approval"))
 def case_approval(request: HttpRequest, number: str, payload: ApprovalIn):
     services.case_record_approval(
         case=_visible(request, number),

@@ -648,7 +648,8 @@ class _Play:
         channel = rng.choices(*zip(*CHANNELS, strict=True))[0]
         by = self.seat
         if channel == Channel.PORTAL:
-            if self.user is None:
+            # The portal offers neither P1 nor a major request: those come by phone.
+            if self.user is None or story.priority == "P1" or story.major:
                 channel = Channel.PHONE
             else:
                 by = self.user

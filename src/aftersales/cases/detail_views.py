@@ -29,7 +29,9 @@ from aftersales.cases.models import (
 )
 from aftersales.cases.uploads import ATTACHMENT_TYPES, SIGNED_FORM_TYPES, check_upload
 from aftersales.cases.views import raise_http
+from aftersales.core.db import id_or_none
 from aftersales.core.errors import ApplicationError, Conflict, Invalid, NotFound
+from aftersales.core.schema_types import DATE_OUT_OF_RANGE, date_in_range
 from aftersales.sla import selectors as sla_selectors
 from aftersales.sla import services as sla_services
 
@@ -140,7 +142,8 @@ def _text(request: HttpRequest) -> str:
 
 
 def _picked_user(qs, value: str, field: str):
-    user = qs.filter(pk=value).first() if (value or "").isdigit() else None
+    pk = id_or_none(value)
+    user = qs.filter(pk=pk).first() if pk is not None else None
     if user is None:
         raise Invalid(services.NOT_AN_ENGINEER, field=field)
     return user
@@ -182,6 +185,8 @@ def _approval(request: HttpRequest, case: Case, version: int | None) -> Any:
         decided_on = dt.date.fromisoformat(request.POST.get("decided_on", ""))
     except ValueError as exc:
         raise Invalid(BAD_DATE, field="decided_on") from exc
+    if not date_in_range(decided_on):
+        raise Invalid(DATE_OUT_OF_RANGE, field="decided_on")
     signed = request.FILES.get("form")
     if signed is not None:
         ext, _type = check_upload(signed, field="form", allowed=SIGNED_FORM_TYPES)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from aftersales.accounts.access import can, is_staff_member
+from aftersales.accounts.endpoint_access import access, staff_perm
 from aftersales.cases.mail import selectors
 from aftersales.core.errors import Forbidden, NotFound
-from aftersales.core.pagination import page
+from aftersales.core.pagination import Limit, Offset, page
 
 router = Router(tags=["e-mail intake"])
 
@@ -49,7 +50,13 @@ class InboundEmailPage(Schema):
 
 
 @router.get("/inbound-emails", response=InboundEmailPage, url_name="inbound_emails")
-def inbound_email_list(request: HttpRequest, status: str = "", limit: int = 50, offset: int = 0):
+@access(staff_perm(selectors.TRIAGE_PERMISSION))
+def inbound_email_list(
+    request: HttpRequest,
+    status: str = Query("", max_length=20),
+    limit: Limit = 50,
+    offset: Offset = 0,
+):
     """Received e-mail, newest first; `status=triage` is the queue waiting for a dispatcher."""
     user = request.auth
     if not is_staff_member(user):

@@ -14,6 +14,7 @@ from aftersales.cases.models import PRIORITY_DEFINITIONS, Channel, Priority, Ser
 from aftersales.cases.templatetags.cases_ui import case_type_label
 from aftersales.cases.uploads import check_upload
 from aftersales.core.errors import Invalid, NotFound
+from aftersales.core.form_fields import LONG_TEXT_MAX, BoundedDateField
 from aftersales.registry import selectors as registry_selectors
 from aftersales.registry.models import Customer
 
@@ -85,8 +86,8 @@ class QueueFilter(forms.Form):
     case_type = forms.ChoiceField(label=_("Case type"), required=False)
     vendor = forms.ChoiceField(label=_("Vendor"), required=False)
     assignee = forms.ChoiceField(label=_("Engineer"), required=False)
-    created_from = forms.DateField(label=_("Created from"), required=False, widget=DateInput())
-    created_to = forms.DateField(label=_("Created to"), required=False, widget=DateInput())
+    created_from = BoundedDateField(label=_("Created from"), required=False, widget=DateInput())
+    created_to = BoundedDateField(label=_("Created to"), required=False, widget=DateInput())
     sort = forms.ChoiceField(choices=SORTS, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, case_types=(), vendors=(), engineers=(), **kwargs: Any):
@@ -150,10 +151,16 @@ class CaseCreateForm(forms.Form):
     )
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Description"),
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     fault_symptom = forms.CharField(
-        label=_("Fault symptom"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Fault symptom"),
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     is_major = forms.BooleanField(
         label=_(
@@ -216,7 +223,10 @@ class PortalCaseForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
-        label=_("What happened?"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("What happened?"),
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     asset = forms.ChoiceField(label=_("Equipment"), required=False)
     case_type = forms.ChoiceField(label=_("Request type"))

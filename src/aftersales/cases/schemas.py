@@ -1,28 +1,49 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 from pydantic import BaseModel
+
+from aftersales.cases.models import ApprovalDecision, Channel, Priority, ServiceMode, Status
+from aftersales.core.schema_types import (
+    Date,
+    LongText,
+    MediumText,
+    ShortText,
+    StrictBool,
+    StrictInt,
+    choice_of,
+)
+
+# Fixed values are Literal types, so the OpenAPI lists them as an enum.
+PriorityValue = choice_of(Priority)
+ChannelValue = choice_of(Channel)
+ServiceModeValue = choice_of(ServiceMode)
+StatusValue = choice_of(Status)
+DecisionValue = choice_of(ApprovalDecision)
 
 # Responses are plain pydantic models: they are built from dicts, and ninja's Schema would
 # wrap every nested value in its ORM getter (a third of a 50-case list's time).
 
 
 class CaseIn(Schema):
-    customer: str = Field(..., min_length=1)
-    title: str = Field(..., min_length=1, max_length=200)
-    description: str = ""
-    priority: str = Field(..., pattern="^P[1-4]$")
-    case_type: str = Field("fault", min_length=1)
-    channel: str = Field("api", pattern="^(phone|email|portal|fax|letter|api)$")
-    service_mode: str = Field("remote", pattern="^(remote|phone|onsite|carry_in|mail_in|paid)$")
+    customer: str = Field(..., min_length=1, max_length=40)
+    title: ShortText = Field(..., min_length=1)
+    description: LongText = ""
+    priority: PriorityValue
+    case_type: str = Field("fault", min_length=1, max_length=40)
+    channel: ChannelValue = "api"
+    service_mode: ServiceModeValue = "remote"
     serial_number: str | None = Field(None, max_length=80)
-    contact: int | str | None = None
+    contact: StrictInt | ShortText | None = Field(
+        None, description="The contact's id, phone number or name."
+    )
     caller_name: str = Field("", max_length=100)
     caller_phone: str = Field("", max_length=40)
-    fault_symptom: str = ""
-    is_major: bool = False
+    fault_symptom: LongText = ""
+    is_major: StrictBool = False
 
 
 class SlaOut(BaseModel):
@@ -32,7 +53,7 @@ class SlaOut(BaseModel):
     resolution_due_at: dt.datetime | None
 
 
-class EntitlementOut(BaseModel):
+class CaseEntitlementOut(BaseModel):
     status: str
     reason: str
 
@@ -49,11 +70,11 @@ class CaseOut(BaseModel):
     number: str
     title: str
     description: str
-    status: str
-    priority: str
+    status: StatusValue
+    priority: PriorityValue
     case_type: str
-    channel: str
-    service_mode: str
+    channel: ChannelValue
+    service_mode: ServiceModeValue
     customer: str
     contact: str | None
     caller_name: str
@@ -72,7 +93,7 @@ class CaseOut(BaseModel):
     closed_at: dt.datetime | None
     resolution: str
     sla: SlaOut
-    entitlement: EntitlementOut
+    entitlement: CaseEntitlementOut
     allowed_actions: list[str]
 
 
@@ -88,46 +109,46 @@ class CasePage(BaseModel):
 
 
 class VersionIn(Schema):
-    version: int | None = None
+    version: StrictInt | None = None
 
 
 class TextIn(VersionIn):
-    text: str = Field(..., min_length=1)
+    text: LongText = Field(..., min_length=1)
 
 
 class OptionalTextIn(VersionIn):
-    text: str = ""
+    text: LongText = ""
 
 
 class AssignIn(VersionIn):
-    engineer: str = Field(..., min_length=1)
+    engineer: str = Field(..., min_length=1, max_length=150)
 
 
 class CommentIn(Schema):
-    text: str = Field(..., min_length=1)
-    internal: bool = False
+    text: LongText = Field(..., min_length=1)
+    internal: StrictBool = False
 
 
 class EscalateIn(VersionIn):
-    to: str = Field(..., pattern="^(expert|vendor)$")
-    text: str = Field(..., min_length=1)
-    expert: str | None = None
-    vendor: str | None = None
+    to: Literal["expert", "vendor"]
+    text: LongText = Field(..., min_length=1)
+    expert: str | None = Field(None, max_length=150)
+    vendor: ShortText | None = None
     vendor_ref: str = Field("", max_length=80)
 
 
 class ApprovalIn(Schema):
     approver: str = Field(..., min_length=1, max_length=100)
-    decision: str = Field(..., pattern="^(approved|refused)$")
-    decided_on: dt.date
-    note: str = ""
+    decision: DecisionValue
+    decided_on: Date
+    note: MediumText = ""
 
 
 class SimilarCaseOut(BaseModel):
     number: str
     title: str
     status: str
-    priority: str
+    priority: PriorityValue
     customer: str
     case_type: str
     created_at: dt.datetime

@@ -6,21 +6,23 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from aftersales.accounts.access import require
+from aftersales.accounts.endpoint_access import access, scoped, staff_perm
 from aftersales.contracts import selectors, services
 from aftersales.contracts.entitlement import entitlement_for
 from aftersales.contracts.models import ServiceContract
 from aftersales.contracts.schemas import (
+    AssetEntitlementOut,
     ContractIn,
     ContractOut,
     ContractPage,
     ContractRenewIn,
-    EntitlementOut,
 )
 from aftersales.core.errors import Invalid, NotFound
-from aftersales.core.pagination import page
+from aftersales.core.pagination import Limit, Offset, page
+from aftersales.core.schema_types import SearchText
 from aftersales.registry import selectors as registry_selectors
 from aftersales.registry.models import Asset, Project
 
@@ -33,12 +35,12 @@ UNKNOWN_USER = _("Unknown staff username.")
 
 
 class ContractListParams(Schema):
-    customer: str = ""
-    state: str = ""
-    within_days: int = 60
-    q: str = ""
-    limit: int = 50
-    offset: int = 0
+    customer: str = Field("", max_length=40)
+    state: str = Field("", max_length=20)
+    within_days: int = Field(60, ge=0, le=3650)
+    q: SearchText = ""
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 def contract_out(contract: ServiceContract) -> dict:
@@ -77,6 +79,7 @@ def _resolve(model, field: str, values: list[str], message) -> list:
 
 
 @router.post("/contracts", response={201: ContractOut})
+@access(staff_perm("contracts.add_servicecontract"))
 def contract_create(request: HttpRequest, payload: ContractIn):
     require(request.auth, "contracts.add_servicecontract")
     try:
@@ -112,6 +115,7 @@ def contract_create(request: HttpRequest, payload: ContractIn):
 
 
 @router.get("/contracts", response=ContractPage)
+@access(scoped("contracts.view_servicecontract"))
 def contract_list(request: HttpRequest, params: Query[ContractListParams]):
     qs = selectors.contract_list(
         user=request.auth,
@@ -126,13 +130,16 @@ def contract_list(request: HttpRequest, params: Query[ContractListParams]):
 
 
 @router.get("/contracts/{number}", response=ContractOut)
+@access(scoped("contracts.view_servicecontract"))
 def contract_detail(request: HttpRequest, number: str):
     return contract_out(selectors.contract_get_for_user(user=request.auth, number=number))
 
 
 @router.post("/contracts/{number}/renew", response={201: ContractOut})
+@access(staff_perm("contracts.add_servicecontract"))
 def contract_renew(request: HttpRequest, number: str, payload: ContractRenewIn):
-    require(request.auth, "contracts.add_servicecontract")
+    # The lookup first: another customer's contact learns nothing (404); the service checks
+    # the permission (403).
     old = selectors.contract_get_for_user(user=request.auth, number=number)
     contract = services.contract_renew(
         by=request.auth,
@@ -146,8 +153,9 @@ def contract_renew(request: HttpRequest, number: str, payload: ContractRenewIn):
     return Status(201, contract_out(contract))
 
 
-@router.get("/entitlement", response=EntitlementOut)
-def entitlement(request: HttpRequest, serial: str):
+@router.get("/entitlement", response=AssetEntitlementOut)
+@access(scoped("registry.view_asset"))
+def entitlement(request: HttpRequest, serial: str = Query(..., max_length=80)):
     """The entitlement (保修状态) of an asset today, as the seat sees it at intake."""
     asset = (
         registry_selectors.assets_for_user(request.auth)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.roles import STAFF_ROLES
 from aftersales.contracts.models import WarrantyStart
+from aftersales.core.form_fields import LONG_TEXT_MAX, SHORT_TEXT_MAX, BoundedDateField
 from aftersales.registry.forms import TEXTAREA, DateInput, StaffChoiceField
 from aftersales.registry.models import Asset, ProductKind, ProductModel, Project
 from aftersales.sla.models import SlaPolicy
@@ -24,8 +25,8 @@ STATE_CHOICES = [
 
 
 class ContractFilter(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    customer = forms.CharField(label=_("Customer code"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=SHORT_TEXT_MAX)
+    customer = forms.CharField(label=_("Customer code"), required=False, max_length=40)
     state = forms.ChoiceField(label=_("State"), choices=STATE_CHOICES, required=False)
     within_days = forms.IntegerField(
         label=_("Expiring within (days)"), required=False, min_value=1, max_value=3650
@@ -52,8 +53,8 @@ def _staff():
 class ContractForm(forms.Form):
     number = forms.CharField(label=_("Contract number"), max_length=40)
     service_level = forms.ChoiceField(label=_("Service level"))
-    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
-    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput())
+    starts_on = BoundedDateField(label=_("Starts on"), widget=DateInput())
+    ends_on = BoundedDateField(label=_("Ends on"), widget=DateInput())
     value = forms.DecimalField(label=_("Contract value (CNY)"), max_digits=14, decimal_places=2)
     assets = forms.ModelMultipleChoiceField(
         label=_("Covered assets"),
@@ -64,7 +65,7 @@ class ContractForm(forms.Form):
     projects = forms.ModelMultipleChoiceField(
         label=_("Covered projects"), queryset=Project.objects.none(), required=False
     )
-    free_upgrades_until = forms.DateField(
+    free_upgrades_until = BoundedDateField(
         label=_("Free upgrades until"), required=False, widget=DateInput()
     )
     inspections_per_year = forms.IntegerField(
@@ -80,7 +81,9 @@ class ContractForm(forms.Form):
     service_manager = StaffChoiceField(
         label=_("Customer service manager"), queryset=None, required=False
     )
-    notes = forms.CharField(label=_("Notes"), widget=TEXTAREA, required=False)
+    notes = forms.CharField(
+        label=_("Notes"), widget=TEXTAREA, required=False, max_length=LONG_TEXT_MAX
+    )
 
     def __init__(self, *args, customer, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,13 +99,13 @@ class ContractForm(forms.Form):
 
 class RenewForm(forms.Form):
     number = forms.CharField(label=_("New contract number"), max_length=40)
-    starts_on = forms.DateField(
+    starts_on = BoundedDateField(
         label=_("Starts on"),
         required=False,
         widget=DateInput(),
         help_text=_("Empty: the day after the current contract ends."),
     )
-    ends_on = forms.DateField(
+    ends_on = BoundedDateField(
         label=_("Ends on"),
         required=False,
         widget=DateInput(),
@@ -136,7 +139,9 @@ class WarrantyTermForm(forms.Form):
     months = forms.IntegerField(label=_("Months"), min_value=0, max_value=600)
     starts_from = forms.ChoiceField(label=_("Starts from"), choices=WarrantyStart.choices)
     service_level = forms.ChoiceField(label=_("Service level in warranty"), required=False)
-    exclusions = forms.CharField(label=_("Exclusions"), widget=TEXTAREA, required=False)
+    exclusions = forms.CharField(
+        label=_("Exclusions"), widget=TEXTAREA, required=False, max_length=LONG_TEXT_MAX
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args, **kwargs):

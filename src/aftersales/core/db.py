@@ -12,6 +12,19 @@ from django.db import connection, models, transaction
 # The settings a queryset may carry (names go into SQL: only these, values checked too).
 PLANNER_SETTINGS = frozenset({"enable_sort", "enable_bitmapscan"})
 
+# The largest id a bigint primary key holds: a bigger number overflows SQLite's INTEGER and
+# PostgreSQL's bigint alike (a 500), so it can name no row.
+MAX_ID = 2**63 - 1
+
+
+def id_or_none(value: Any) -> int | None:
+    """A row id (1..MAX_ID) from text typed into a URL or form, or None when it is none."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
 
 @dataclass(frozen=True)
 class CountHint:

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
+from pydantic import Field
 
 from aftersales.core.db import planned_for
 
 MAX_LIMIT = 200
+# Far beyond any list we hold, and far below the 64-bit OFFSET both databases can read.
+MAX_OFFSET = 1_000_000_000
+
+# The `limit` and `offset` query parameters of every paginated list: out of range is a 422
+# naming the parameter (an offset past 2**63 overflowed SQLite and PostgreSQL alike).
+Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
 
 
 def counted(queryset: QuerySet, cap: int | None) -> int:
@@ -35,7 +45,7 @@ def page(
     "10,000+" tells a person as much as the exact figure.
     """
     limit = max(1, min(limit, MAX_LIMIT))
-    offset = max(0, offset)
+    offset = max(0, min(offset, MAX_OFFSET))
     capped = False
     with planned_for(queryset):
         count = counted(queryset, count_cap)

@@ -6,8 +6,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
 from aftersales.accounts.access import is_customer_contact
+from aftersales.accounts.endpoint_access import PUBLIC, SIGNED_IN, access
 
 
+@access(PUBLIC)
 def healthz(request: HttpRequest) -> JsonResponse:
     try:
         with connection.cursor() as cursor:
@@ -18,6 +20,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+@access(SIGNED_IN)
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     if is_customer_contact(request.user):

@@ -4,16 +4,24 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from aftersales.core.pagination import Limit, Offset
+from aftersales.core.schema_types import choice_of
+from aftersales.notify.models import Channel, Status
+
+# Filters: "" = any; the fixed values are Literal types, so the OpenAPI lists them as an enum.
+StatusValue = choice_of(Status, blank=True)
+ChannelValue = choice_of(Channel, blank=True)
+
 
 class OutboxParams(Schema):
     ref_type: str = Field("", max_length=40)
     ref_id: str = Field("", max_length=64)
     kind: str = Field("", max_length=64)
-    status: str = Field("", pattern="^(|pending|sending|sent|failed|cancelled)$")
-    channel: str = Field("", pattern="^(|email|sms)$")
+    status: StatusValue = ""
+    channel: ChannelValue = ""
     recipient: str = Field("", max_length=200)
-    limit: int = 50
-    offset: int = 0
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 class OutboxOut(Schema):

@@ -350,6 +350,7 @@ def load_staff(demo: Demo) -> None:
             role=spec.role,
             region=spec.region,
             manager_level=spec.manager_level,
+            by=None,  # the demo loader is the system
         )
         if spec.on_call:
             Engineer.objects.filter(pk=engineer.pk).update(on_call=True)
@@ -684,6 +685,7 @@ def load_portal_logins(demo: Demo) -> None:
             display_name=first.name,
             email=first.email,
             phone=first.phone,
+            by=None,  # the demo loader is the system
         )
         Contact.objects.filter(pk=first.pk).update(user=user)
         demo.add("portal logins", 1)

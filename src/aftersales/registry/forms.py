@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.accounts.access import can_grant_role, grantable_roles
 from aftersales.accounts.models import ManagerLevel
 from aftersales.accounts.roles import Role
+from aftersales.core.db import MAX_ID, id_or_none
+from aftersales.core.form_fields import (
+    LONG_TEXT_MAX,
+    PASSWORD_MAX,
+    SHORT_TEXT_MAX,
+    BoundedDateField,
+)
 from aftersales.registry import selectors
 from aftersales.registry.models import (
     Asset,
@@ -53,7 +62,7 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class ListFilter(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=SHORT_TEXT_MAX)
     inactive = forms.BooleanField(label=_("Show inactive"), required=False)
 
     def value(self, name: str):
@@ -71,15 +80,15 @@ class CustomerFilter(ListFilter):
 
 class CustomerScopedFilter(ListFilter):
     # Links from elsewhere (the call-centre lookup) name the customer by code; our own by id.
-    customer = forms.CharField(widget=forms.HiddenInput, required=False)
+    customer = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
     def clean_customer(self) -> int | None:
         value = (self.cleaned_data.get("customer") or "").strip()
         if not value:
             return None
         pk = Customer.objects.filter(code=value).values_list("pk", flat=True).first()
-        if pk is None and value.isdigit():
-            pk = int(value)
+        if pk is None:
+            pk = id_or_none(value)
         # An unknown code must filter to nothing, never fall back to every customer.
         return pk if pk is not None else 0
 
@@ -106,8 +115,12 @@ class AssetFilter(CustomerScopedFilter):
         queryset=ProductModel.objects.select_related("vendor").order_by("vendor__name", "name"),
         required=False,
     )
-    project = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    site = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    project = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_ID
+    )
+    site = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_ID
+    )
 
 
 class EngineerFilter(ListFilter):
@@ -118,7 +131,9 @@ class EngineerFilter(ListFilter):
         required=False,
         widget=forms.Select(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))]),
     )
-    customer = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    customer = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_ID
+    )
 
 
 # --- edit forms ---
@@ -134,7 +149,10 @@ class CustomerForm(forms.Form):
         label=_("Customer service manager"), queryset=selectors.staff_users(), required=False
     )
     notes = forms.CharField(
-        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Notes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=LONG_TEXT_MAX,
     )
 
     @staticmethod
@@ -165,6 +183,7 @@ class ContactCreateForm(ContactForm):
         label=_("Portal password"),
         widget=forms.PasswordInput(render_value=False),
         required=False,
+        max_length=PASSWORD_MAX,
     )
 
     def clean(self):
@@ -177,7 +196,9 @@ class ContactCreateForm(ContactForm):
 class PortalLoginForm(forms.Form):
     username = forms.CharField(label=_("Portal username"), max_length=150)
     password = forms.CharField(
-        label=_("New password"), widget=forms.PasswordInput(render_value=False)
+        label=_("New password"),
+        widget=forms.PasswordInput(render_value=False),
+        max_length=PASSWORD_MAX,
     )
 
 
@@ -185,10 +206,13 @@ class ProjectForm(forms.Form):
     code = forms.CharField(label=_("Project code"), max_length=40)
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=LONG_TEXT_MAX,
     )
-    started_on = forms.DateField(label=_("Started on"), widget=DateInput(), required=False)
-    accepted_on = forms.DateField(label=_("Final acceptance"), widget=DateInput(), required=False)
+    started_on = BoundedDateField(label=_("Started on"), widget=DateInput(), required=False)
+    accepted_on = BoundedDateField(label=_("Final acceptance"), widget=DateInput(), required=False)
 
     @staticmethod
     def initial_for(project: Project) -> dict:
@@ -263,8 +287,8 @@ class AssetForm(forms.Form):
         required=False,
         help_text=_("For a component: the serial number of the device it is built into."),
     )
-    installed_on = forms.DateField(label=_("Installed on"), widget=DateInput(), required=False)
-    accepted_on = forms.DateField(label=_("Final acceptance"), widget=DateInput(), required=False)
+    installed_on = BoundedDateField(label=_("Installed on"), widget=DateInput(), required=False)
+    accepted_on = BoundedDateField(label=_("Final acceptance"), widget=DateInput(), required=False)
     warranty_months = forms.IntegerField(
         label=_("Warranty (months)"),
         min_value=0,
@@ -274,7 +298,10 @@ class AssetForm(forms.Form):
     )
     software_version = forms.CharField(label=_("Software version"), max_length=80, required=False)
     notes = forms.CharField(
-        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Notes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=LONG_TEXT_MAX,
     )
 
     def __init__(self, *args, customer: Customer, **kwargs):
@@ -332,6 +359,7 @@ class EngineerForm(forms.Form):
         label=_("Responsible for (customer codes)"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
+        max_length=LONG_TEXT_MAX,
         help_text=_("Customer codes separated by spaces, commas or new lines."),
     )
 
@@ -359,12 +387,22 @@ class EngineerForm(forms.Form):
 
 class EngineerCreateForm(EngineerForm):
     username = forms.CharField(label=_("Username"), max_length=150)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput())
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(), max_length=PASSWORD_MAX
+    )
     role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLE_CHOICES, initial=Role.ENGINEER)
     manager_level = forms.ChoiceField(
         label=_("Manager level"), choices=BLANK + list(ManagerLevel.choices), required=False
     )
     field_order = ["username", "password", "role", "manager_level", "name"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # Offer only what the user may grant: the service refuses the rest anyway.
+        grantable = grantable_roles(user)
+        self.fields["role"].choices = [c for c in STAFF_ROLE_CHOICES if c[0] in grantable]
+        if not can_grant_role(user, Role.MANAGER):
+            del self.fields["manager_level"]
 
 
 class ResponsibilityForm(forms.Form):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
+from aftersales.accounts.endpoint_access import access, staff_perm
+from aftersales.core.schema_types import SHORT_TEXT_MAX
 from aftersales.registry import exports, imports, tasks
 from aftersales.registry.models import ImportJob
 
@@ -83,7 +85,10 @@ def _out(job: ImportJob) -> dict:
 
 
 @router.post("/imports", response={202: ImportJobOut})
-def import_create(request: HttpRequest, kind: Form[str], file: File[UploadedFile]):
+@access(staff_perm("registry.import_registry"))
+def import_create(
+    request: HttpRequest, file: File[UploadedFile], kind: str = Form(..., max_length=20)
+):
     """Upload a .csv or .xlsx of customers, contacts or assets; the check runs in the worker."""
     job = imports.import_job_create(user=request.auth, kind=kind, upload=file)
     tasks.import_preview_task(job.pk)
@@ -92,11 +97,13 @@ def import_create(request: HttpRequest, kind: Form[str], file: File[UploadedFile
 
 
 @router.get("/imports/{job_id}", response=ImportJobOut)
+@access(staff_perm("registry.import_registry"))
 def import_detail(request: HttpRequest, job_id: int):
     return _out(imports.import_job_get_for_user(user=request.auth, job_id=job_id))
 
 
 @router.post("/imports/{job_id}/commit", response={200: ImportJobOut, 202: ImportJobOut})
+@access(staff_perm("registry.import_registry"))
 def import_commit(request: HttpRequest, job_id: int):
     """Write the checked file all-or-nothing; 409 while it has bad rows or is not checked yet.
 
@@ -110,14 +117,15 @@ def import_commit(request: HttpRequest, job_id: int):
 
 
 @router.get("/exports/{kind}")
+@access(staff_perm("registry.import_registry"))
 def export(
     request: HttpRequest,
     kind: str,
-    format: str = "csv",
-    customer: str = "",
-    q: str = "",
-    region: str = "",
-    level: str = "",
+    format: str = Query("csv", max_length=10),
+    customer: str = Query("", max_length=40),
+    q: str = Query("", max_length=SHORT_TEXT_MAX),
+    region: str = Query("", max_length=20),
+    level: str = Query("", max_length=20),
 ):
     """Download customers, contacts or assets with the importer's headers (csv or xlsx).
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
+from aftersales.accounts.endpoint_access import access, scoped
 from aftersales.registry.lookup import QUERY_MAX_LENGTH, LookupResult, lookup_for_user
 
 router = Router(tags=["lookup"])
@@ -137,6 +138,7 @@ class LookupOut(Schema):
 
 
 @router.get("/lookup", response=LookupOut)
+@access(scoped("registry.view_customer"))
 def lookup(request: HttpRequest, params: Query[LookupParams]):
     """Everything the seat needs about one customer, found by code, phone or serial number.
 

@@ -5,13 +5,24 @@ import datetime as dt
 from ninja import Field, Schema
 from pydantic import EmailStr
 
+from aftersales.accounts.models import ManagerLevel
+from aftersales.accounts.roles import Role
+from aftersales.core.schema_types import PASSWORD_MAX, Date, ShortText, StrictInt, choice_of
+from aftersales.registry.models import CustomerLevel, Region
+
+# Fixed values are Literal types, so the OpenAPI lists them as an enum.
+RegionValue = choice_of(Region, blank=True)
+LevelValue = choice_of(CustomerLevel)
+StaffRoleValue = choice_of(Role, exclude={Role.CUSTOMER_CONTACT})
+ManagerLevelValue = choice_of(ManagerLevel, blank=True)
+
 
 class CustomerIn(Schema):
     code: str = Field(..., min_length=1, max_length=40)
-    name: str = Field(..., min_length=1, max_length=200)
-    region: str = Field("", max_length=20)
+    name: ShortText = Field(..., min_length=1)
+    region: RegionValue = ""
     address: str = Field("", max_length=300)
-    level: str = Field("b", pattern="^(vip|a|b|c)$")
+    level: LevelValue = "b"
 
 
 class CustomerOut(Schema):
@@ -29,7 +40,7 @@ class ContactIn(Schema):
     email: EmailStr | None = None
     role: str = Field("", max_length=100)
     username: str | None = Field(None, max_length=150)
-    password: str | None = None
+    password: str | None = Field(None, max_length=PASSWORD_MAX)
 
 
 class ContactOut(Schema):
@@ -44,15 +55,13 @@ class ContactOut(Schema):
 
 class EngineerIn(Schema):
     username: str = Field(..., min_length=1, max_length=150)
-    password: str = Field(..., min_length=1)
+    password: str = Field(..., min_length=1, max_length=PASSWORD_MAX)
     name: str = Field(..., min_length=1, max_length=100)
     phone: str = Field("", max_length=40)
     email: EmailStr | None = None
-    role: str
-    region: str = Field("", max_length=20)
-    manager_level: str = Field(
-        "", pattern="^(|technical|response_centre|technical_centre|general)$"
-    )
+    role: StaffRoleValue
+    region: RegionValue = ""
+    manager_level: ManagerLevelValue = ""
 
 
 class EngineerOut(Schema):
@@ -75,13 +84,13 @@ class EngineerOut(Schema):
 
 
 class AssetIn(Schema):
-    customer: str = Field(..., min_length=1)
+    customer: str = Field(..., min_length=1, max_length=40)
     serial_number: str = Field(..., min_length=1, max_length=80)
     product_model: str = Field(..., min_length=1, max_length=120)
-    vendor: str = Field(..., min_length=1, max_length=200)
-    accepted_on: dt.date | None = None
-    installed_on: dt.date | None = None
-    warranty_months: int | None = Field(None, ge=0, le=600)
+    vendor: ShortText = Field(..., min_length=1)
+    accepted_on: Date | None = None
+    installed_on: Date | None = None
+    warranty_months: StrictInt | None = Field(None, ge=0, le=600)
     software_version: str = Field("", max_length=80)
     parent: str = Field("", max_length=80)
 

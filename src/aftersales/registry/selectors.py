@@ -8,7 +8,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.accounts.access import can, customer_id_of
+from aftersales.accounts.access import can, customer_id_of, is_staff_member
 from aftersales.accounts.models import User
 from aftersales.accounts.roles import STAFF_ROLES
 from aftersales.core.errors import NotFound
@@ -85,6 +85,9 @@ def asset_get_for_user(*, user: Any, serial_number: str) -> Asset:
 
 
 def engineers_for_user(user: Any) -> QuerySet[Engineer]:
+    """Staff with the view permission; customers get 404: our staff list is not theirs."""
+    if not is_staff_member(user):
+        raise NotFound(NOT_FOUND)
     if not can(user, "registry.view_engineer"):
         return Engineer.objects.none()
     return Engineer.objects.filter(is_active=True).select_related("user")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
-import pydantic
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -12,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 
 from aftersales.accounts.access import require
+from aftersales.accounts.endpoint_access import access, scoped, staff_perm
 from aftersales.cases import selectors as case_selectors
 from aftersales.core.errors import Invalid
+from aftersales.core.parser import optional_body
 from aftersales.registry.models import Asset
 from aftersales.repairs import selectors, services
 from aftersales.repairs.models import RepairOrder
@@ -126,6 +125,7 @@ def _fresh(request: HttpRequest, order: RepairOrder) -> dict:
 
 
 @router.post("/cases/{number}/repairs", response={201: RepairOut})
+@access(staff_perm("repairs.add_repairorder"))
 def repair_create(request: HttpRequest, number: str, payload: RepairIn):
     case = case_selectors.case_get_for_user(user=request.auth, number=number)
     require(request.auth, "repairs.add_repairorder")
@@ -149,11 +149,13 @@ def repair_create(request: HttpRequest, number: str, payload: RepairIn):
 
 
 @router.get("/repairs/{int:pk}", response=RepairOut)
+@access(scoped("repairs.view_repairorder"))
 def repair_detail(request: HttpRequest, pk: int):
     return repair_out(_order(request, pk))
 
 
 @router.patch("/repairs/{int:pk}", response=RepairOut)
+@access(staff_perm("repairs.change_repairorder"))
 def repair_update(request: HttpRequest, pk: int, payload: RepairUpdateIn):
     order = _order(request, pk)
     data = payload.dict(exclude_unset=True)
@@ -173,21 +175,14 @@ def repair_update(request: HttpRequest, pk: int, payload: RepairUpdateIn):
 
 
 @router.post("/repairs/{int:pk}/quote", response=RepairOut)
+@access(staff_perm("repairs.change_repairorder"))
 def repair_quote(request: HttpRequest, pk: int):
     return _fresh(request, services.repair_quote(by=request.auth, order=_order(request, pk)))
 
 
 def _optional_body(request: HttpRequest, schema: type[Schema]) -> Schema:
-    """Parse a JSON body that may be left out entirely (a customer's one-click approval)."""
-    raw = request.body.strip()
-    try:
-        data = json.loads(raw) if raw else {}
-        return schema.model_validate(data if isinstance(data, dict) else {})
-    except (ValueError, pydantic.ValidationError) as exc:
-        field = None
-        if isinstance(exc, pydantic.ValidationError) and exc.errors():
-            field = str(exc.errors()[0]["loc"][-1])
-        raise Invalid(_("Invalid request body."), field=field) from exc
+    """Parse a body that may be absent altogether, by the API's own rules (core.parser)."""
+    return optional_body(request, schema)
 
 
 def _body_doc(schema: type[Schema]) -> dict:
@@ -211,6 +206,7 @@ def _decide(request: HttpRequest, pk: int, approve: bool) -> dict:
 @router.post(
     "/repairs/{int:pk}/approve-quote", response=RepairOut, openapi_extra=_body_doc(DecisionIn)
 )
+@access(scoped("repairs.record_quote_approval"))
 def repair_approve_quote(request: HttpRequest, pk: int):
     return _decide(request, pk, True)
 
@@ -218,16 +214,19 @@ def repair_approve_quote(request: HttpRequest, pk: int):
 @router.post(
     "/repairs/{int:pk}/refuse-quote", response=RepairOut, openapi_extra=_body_doc(DecisionIn)
 )
+@access(scoped("repairs.record_quote_approval"))
 def repair_refuse_quote(request: HttpRequest, pk: int):
     return _decide(request, pk, False)
 
 
 @router.post("/repairs/{int:pk}/start", response=RepairOut)
+@access(staff_perm("repairs.change_repairorder"))
 def repair_start(request: HttpRequest, pk: int):
     return _fresh(request, services.repair_start(by=request.auth, order=_order(request, pk)))
 
 
 @router.post("/repairs/{int:pk}/verify", response=RepairOut)
+@access(staff_perm("repairs.change_repairorder"))
 def repair_verify(request: HttpRequest, pk: int, payload: VerifyIn):
     order = services.repair_verify(
         by=request.auth,
@@ -239,6 +238,7 @@ def repair_verify(request: HttpRequest, pk: int, payload: VerifyIn):
 
 
 @router.post("/repairs/{int:pk}/sign-off", response=RepairOut, openapi_extra=_body_doc(SignOffIn))
+@access(scoped("repairs.change_repairorder"))
 def repair_sign_off(request: HttpRequest, pk: int):
     payload = _optional_body(request, SignOffIn)
     order = services.repair_sign_off(
@@ -248,11 +248,13 @@ def repair_sign_off(request: HttpRequest, pk: int):
 
 
 @router.post("/repairs/{int:pk}/cancel", response=RepairOut)
+@access(staff_perm("repairs.change_repairorder"))
 def repair_cancel(request: HttpRequest, pk: int):
     return _fresh(request, services.repair_cancel(by=request.auth, order=_order(request, pk)))
 
 
 @router.get("/repairs/{int:pk}/report.pdf", url_name="repair_report")
+@access(scoped("repairs.view_repairorder"))
 def repair_report(request: HttpRequest, pk: int):
     """The archived report once signed off; before that a draft rendered on the fly."""
     order = _order(request, pk)

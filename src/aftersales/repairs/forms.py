@@ -9,9 +9,14 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.roles import Role
+from aftersales.core.form_fields import LONG_TEXT_MAX, MEDIUM_TEXT_MAX, BoundedDateTimeField
 from aftersales.registry.forms import TEXTAREA
 from aftersales.repairs.models import Decision, Exclusion, ServiceMode, TravelMode
 from aftersales.repairs.selectors import fault_categories
+from aftersales.repairs.signatures import MAX_BYTES, PREFIX
+
+# A PNG data URL of at most MAX_BYTES; the exact check is the service's.
+SIGNATURE_MAX = len(PREFIX) + MAX_BYTES * 4 // 3 + 4
 
 BAD_PART_LINE = _(
     "Line %(line)d: write “name | part number | quantity | unit price”, e.g. "
@@ -33,8 +38,12 @@ def _fault_choices():
 class RepairCreateForm(forms.Form):
     service_mode = forms.ChoiceField(label=_("Service mode"), choices=ServiceMode.choices)
     fault_category = forms.ChoiceField(label=_("Fault category"))
-    fault_text = forms.CharField(label=_("Fault as reported"), widget=TEXTAREA)
-    diagnosis = forms.CharField(label=_("Diagnosis"), widget=TEXTAREA, required=False)
+    fault_text = forms.CharField(
+        label=_("Fault as reported"), max_length=LONG_TEXT_MAX, widget=TEXTAREA
+    )
+    diagnosis = forms.CharField(
+        label=_("Diagnosis"), max_length=LONG_TEXT_MAX, widget=TEXTAREA, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,14 +87,20 @@ def parts_text(order) -> str:
 class RepairEditForm(forms.Form):
     service_mode = forms.ChoiceField(label=_("Service mode"), choices=ServiceMode.choices)
     fault_category = forms.ChoiceField(label=_("Fault category"))
-    fault_text = forms.CharField(label=_("Fault as reported"), widget=TEXTAREA)
-    diagnosis = forms.CharField(label=_("Diagnosis"), widget=TEXTAREA, required=False)
-    cause = forms.CharField(label=_("Cause"), widget=TEXTAREA, required=False)
+    fault_text = forms.CharField(
+        label=_("Fault as reported"), max_length=LONG_TEXT_MAX, widget=TEXTAREA
+    )
+    diagnosis = forms.CharField(
+        label=_("Diagnosis"), max_length=LONG_TEXT_MAX, widget=TEXTAREA, required=False
+    )
+    cause = forms.CharField(
+        label=_("Cause"), max_length=LONG_TEXT_MAX, widget=TEXTAREA, required=False
+    )
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, required=False)
     exclusion = forms.ChoiceField(
         label=_("Warranty exclusion"), choices=Exclusion.choices, required=False
     )
-    appointment_at = forms.DateTimeField(
+    appointment_at = BoundedDateTimeField(
         label=_("Appointment"), required=False, widget=DateTimeInput()
     )
     engineers = forms.ModelMultipleChoiceField(
@@ -93,16 +108,27 @@ class RepairEditForm(forms.Form):
     )
     parts = PartsField(
         label=_("Parts used"),
+        max_length=LONG_TEXT_MAX,
         required=False,
         help_text=_("One a line: name | part number | quantity | unit price"),
     )
-    labour_minutes = forms.IntegerField(label=_("Labour (minutes)"), min_value=0, initial=0)
+    labour_minutes = forms.IntegerField(
+        label=_("Labour (minutes)"), min_value=0, max_value=1000000, initial=0
+    )
     travel_mode = forms.ChoiceField(label=_("Travel"), choices=TravelMode.choices)
     travel_km = forms.DecimalField(
-        label=_("Travel distance (km)"), min_value=0, decimal_places=1, required=False
+        label=_("Travel distance (km)"),
+        min_value=0,
+        max_digits=8,
+        decimal_places=1,
+        required=False,
     )
-    solution = forms.CharField(label=_("Solution"), widget=TEXTAREA, required=False)
-    process = forms.CharField(label=_("Repair process"), widget=TEXTAREA, required=False)
+    solution = forms.CharField(
+        label=_("Solution"), max_length=LONG_TEXT_MAX, widget=TEXTAREA, required=False
+    )
+    process = forms.CharField(
+        label=_("Repair process"), max_length=LONG_TEXT_MAX, widget=TEXTAREA, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,15 +148,19 @@ class PhoneDecisionForm(forms.Form):
         label=_("Decision"), choices=[("approve", _("Approved")), ("refuse", _("Refused"))]
     )
     name = forms.CharField(label=_("Customer's name"), max_length=100)
-    decided_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput())
-    note = forms.CharField(label=_("Note"), widget=TEXTAREA, required=False)
+    decided_at = BoundedDateTimeField(label=_("When"), widget=DateTimeInput())
+    note = forms.CharField(
+        label=_("Note"), max_length=MEDIUM_TEXT_MAX, widget=TEXTAREA, required=False
+    )
 
 
 class VerifyForm(forms.Form):
-    test_results = forms.CharField(label=_("Test results"), widget=TEXTAREA)
-    signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    test_results = forms.CharField(
+        label=_("Test results"), max_length=LONG_TEXT_MAX, widget=TEXTAREA
+    )
+    signature = forms.CharField(widget=forms.HiddenInput, max_length=SIGNATURE_MAX, required=False)
 
 
 class SignOffForm(forms.Form):
     name = forms.CharField(label=_("Signer's name"), max_length=100, required=False)
-    signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    signature = forms.CharField(widget=forms.HiddenInput, max_length=SIGNATURE_MAX, required=False)

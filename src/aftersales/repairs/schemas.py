@@ -2,59 +2,83 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import StringConstraints
+
+from aftersales.core.schema_types import (
+    DateTime,
+    LongText,
+    MediumText,
+    ShortText,
+    StrictInt,
+    choice_of,
+)
+from aftersales.repairs.models import Decision, Exclusion, ServiceMode, TravelMode
+from aftersales.repairs.signatures import MAX_BYTES, PREFIX
+
+# Fixed values are Literal types, so the OpenAPI lists them as an enum ("" = not decided/none).
+ServiceModeValue = choice_of(ServiceMode)
+DecisionValue = choice_of(Decision)
+ExclusionValue = choice_of(Exclusion)
+TravelModeValue = choice_of(TravelMode)
+Username = Annotated[str, StringConstraints(max_length=150)]
+# A PNG data URL: base64 of at most MAX_BYTES, the exact check is the service's.
+SignatureText = Annotated[str, StringConstraints(max_length=len(PREFIX) + MAX_BYTES * 4 // 3 + 4)]
 
 
 class RepairIn(Schema):
-    service_mode: str = Field(..., description="onsite | carry_in | mail_in | remote")
-    fault_category: str = Field(..., description="A fault category code, e.g. power.")
-    fault_text: str = Field(..., min_length=1, max_length=5000)
-    diagnosis: str = Field("", max_length=5000)
-    serial_number: str | None = Field(None, description="Default: the case's asset.")
+    service_mode: ServiceModeValue
+    fault_category: str = Field(
+        ..., max_length=40, description="A fault category code, e.g. power."
+    )
+    fault_text: LongText = Field(..., min_length=1)
+    diagnosis: LongText = ""
+    serial_number: str | None = Field(None, max_length=80, description="Default: the case's asset.")
 
 
 class PartIn(Schema):
-    name: str = Field(..., min_length=1, max_length=200)
+    name: ShortText = Field(..., min_length=1)
     part_number: str = Field("", max_length=80)
-    quantity: int = Field(1, ge=1, le=100000)
+    quantity: StrictInt = Field(1, ge=1, le=100000)
     unit_price: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
 
 
 class RepairUpdateIn(Schema):
-    service_mode: str | None = None
-    fault_category: str | None = None
-    fault_text: str | None = Field(None, max_length=5000)
-    diagnosis: str | None = Field(None, max_length=5000)
-    cause: str | None = Field(None, max_length=5000)
-    decision: str | None = Field(None, description="repair | swap_part | swap_device")
-    solution: str | None = Field(None, max_length=5000)
-    process: str | None = Field(None, max_length=5000)
-    exclusion: str | None = Field(
-        None, description="misuse | accident | liquid | disassembly | force_majeure | ''"
-    )
-    appointment_at: dt.datetime | None = None
-    engineers: list[str] | None = Field(None, description="Usernames.")
-    parts: list[PartIn] | None = None
-    labour_minutes: int | None = Field(None, ge=0, le=1000000)
-    travel_mode: str | None = Field(None, description="none | km | fixed")
+    service_mode: ServiceModeValue | None = None
+    fault_category: str | None = Field(None, max_length=40)
+    fault_text: LongText | None = None
+    diagnosis: LongText | None = None
+    cause: LongText | None = None
+    decision: DecisionValue | None = None
+    solution: LongText | None = None
+    process: LongText | None = None
+    exclusion: ExclusionValue | None = None
+    appointment_at: DateTime | None = None
+    engineers: list[Username] | None = Field(None, max_length=100, description="Usernames.")
+    parts: list[PartIn] | None = Field(None, max_length=500)
+    labour_minutes: StrictInt | None = Field(None, ge=0, le=1000000)
+    travel_mode: TravelModeValue | None = None
     travel_km: Decimal | None = Field(None, ge=0, max_digits=8, decimal_places=1)
 
 
 class DecisionIn(Schema):
     name: str = Field("", max_length=100, description="Who decided (required for staff).")
-    decided_at: dt.datetime | None = Field(None, description="When (a phone call); default now.")
-    note: str = Field("", max_length=2000)
+    decided_at: DateTime | None = Field(None, description="When (a phone call); default now.")
+    note: MediumText = ""
 
 
 class VerifyIn(Schema):
-    test_results: str = Field(..., min_length=1, max_length=5000)
-    signature: str = Field("", description="Engineer's signature, PNG data URL (optional).")
+    test_results: LongText = Field(..., min_length=1)
+    signature: SignatureText = Field(
+        "", description="Engineer's signature, PNG data URL (optional)."
+    )
 
 
 class SignOffIn(Schema):
     name: str = Field("", max_length=100)
-    signature: str = Field("", description="data:image/png;base64,… drawn on screen.")
+    signature: SignatureText = Field("", description="data:image/png;base64,… drawn on screen.")
 
 
 class PartOut(Schema):

@@ -19,6 +19,7 @@ from aftersales.core.pagination import console_page
 from aftersales.repairs import forms, selectors, services
 from aftersales.repairs.api import report_response
 from aftersales.repairs.models import RepairOrder, RepairStatus
+from aftersales.repairs.report import ReportUnavailable
 
 PER_PAGE = 50
 DONE = _("Done.")
@@ -227,7 +228,14 @@ def repair_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @permission_required("repairs.view_repairorder")
 def repair_report(request: HttpRequest, pk: int) -> HttpResponse:
-    return report_response(_order(request, pk))
+    order = _order(request, pk)
+    try:
+        return report_response(order)
+    except ReportUnavailable as exc:
+        # Say what is wrong and how to fix it rather than serve a PDF with blank glyphs.
+        return HttpResponse(
+            str(exc.message), status=exc.status_code, content_type="text/plain; charset=utf-8"
+        )
 
 
 urlpatterns = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from aftersales.accounts.endpoint_access import STAFF, access, staff_perm
 from aftersales.sla import selectors, services
 from aftersales.sla.penalties import PenaltyLine, PenaltyStatement
 from aftersales.sla.schemas import (
@@ -56,6 +57,7 @@ def statement_out(statement: PenaltyStatement) -> dict:
 
 
 @router.get("/contracts/{number}/penalties", response=PenaltyStatementOut)
+@access(staff_perm("sla.view_penalties"))
 def contract_penalties(request: HttpRequest, number: str, period: Query[PenaltyParams]):
     """Penalty lines of the contract whose due moment was missed in [from, to] (local dates)."""
     statement = selectors.penalty_statement_for_user(
@@ -65,12 +67,14 @@ def contract_penalties(request: HttpRequest, number: str, period: Query[PenaltyP
 
 
 @router.post("/penalties/{line_id}/waive", response=PenaltyLineOut)
+@access(staff_perm("sla.view_penalties", "sla.waive_penalty"))
 def penalty_waive(request: HttpRequest, line_id: str, payload: WaiveIn):
     line = services.penalty_waive(line_id=line_id, by=request.auth, reason=payload.reason)
     return line_out(line)
 
 
 @router.post("/escalations/{firing_id}/acknowledge", response=EscalationOut)
+@access(STAFF)
 def escalation_acknowledge(request: HttpRequest, firing_id: int, payload: AcknowledgeIn):
     firing = services.escalation_acknowledge(
         firing_id=firing_id, by=request.auth, text=payload.text

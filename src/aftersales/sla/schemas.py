@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from aftersales.core.schema_types import Date, MediumText
+
 
 class WaiverOut(Schema):
     by: str
@@ -42,16 +44,16 @@ class PenaltyStatementOut(Schema):
 
 
 class PenaltyParams(Schema):
-    start: dt.date | None = Field(None, alias="from")
-    end: dt.date | None = Field(None, alias="to")
+    start: Date | None = Field(None, alias="from")
+    end: Date | None = Field(None, alias="to")
 
 
 class WaiveIn(Schema):
-    reason: str = ""
+    reason: MediumText = ""
 
 
 class AcknowledgeIn(Schema):
-    text: str = ""
+    text: MediumText = ""
 
 
 class EscalationOut(Schema):

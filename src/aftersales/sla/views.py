@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +15,9 @@ from django.views.decorators.http import require_POST
 
 from aftersales.accounts.access import can
 from aftersales.accounts.decorators import staff_required
+from aftersales.accounts.endpoint_access import access, staff_perm
 from aftersales.core.errors import ApplicationError, Forbidden, NotFound
+from aftersales.core.form_fields import validate_date_range
 from aftersales.sla import selectors, services
 
 BAD_DATE = _("Enter dates as YYYY-MM-DD.")
@@ -23,8 +25,16 @@ WAIVED = _("The penalty line is waived.")
 
 
 def _date(value: str | None) -> dt.date | None:
+    """A YYYY-MM-DD day in the accepted range (core.form_fields); ValidationError otherwise."""
     value = (value or "").strip()
-    return dt.date.fromisoformat(value) if value else None
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationError(BAD_DATE) from exc
+    validate_date_range(day)
+    return day
 
 
 def _gate(request: HttpRequest) -> None:
@@ -36,6 +46,7 @@ def _gate(request: HttpRequest) -> None:
         raise Http404 from exc
 
 
+@access(staff_perm(selectors.VIEW_PENALTIES))
 @staff_required
 def penalties(request: HttpRequest) -> HttpResponse:
     """?contract=NUMBER&from=YYYY-MM-DD&to=YYYY-MM-DD"""
@@ -52,8 +63,8 @@ def penalties(request: HttpRequest) -> HttpResponse:
     if number:
         try:
             start, end = _date(context["start"]), _date(context["end"])
-        except ValueError:
-            context["error"] = BAD_DATE
+        except ValidationError as exc:
+            context["error"] = exc.messages[0]
         else:
             try:
                 context["statement"] = selectors.penalty_statement_for_user(
@@ -64,6 +75,7 @@ def penalties(request: HttpRequest) -> HttpResponse:
     return render(request, "sla/penalties.html", context)
 
 
+@access(staff_perm(selectors.VIEW_PENALTIES, selectors.WAIVE_PENALTY))
 @require_POST
 @staff_required
 def penalty_waive(request: HttpRequest) -> HttpResponse:

@@ -52,6 +52,7 @@ from aftersales.cases.models import (
 )
 from aftersales.cases.uploads import check_upload
 from aftersales.core.errors import ApplicationError, Invalid
+from aftersales.core.schema_types import clip_text
 from aftersales.registry.models import Contact
 
 MAILBOT_USERNAME = "mailbot"
@@ -91,6 +92,7 @@ def mailbot_user() -> User:
                 password=None,  # unusable: nobody can log in as the robot
                 role=Role.DISPATCHER,
                 display_name=MAILBOT_NAME,
+                by=None,  # the system creates its own robot
             )
     except (IntegrityError, Invalid):
         # Another process created it first.
@@ -349,8 +351,9 @@ def _comment(
     text = reply_text(mail.text_body) or _t(EMPTY_BODY)
     if name_sender:
         text = f"{_t(FROM_SENDER) % {'sender': sender_label(mail)}}\n\n{text}"
+    # Mail is cut to the case's text limit, never refused: the whole body stays on the mail.
     activity = case_services.case_comment(
-        case=case, by=by, text=with_notes(text, notes), internal=internal
+        case=case, by=by, text=clip_text(with_notes(text, notes)), internal=internal
     )
     store_files(case=case, activity=activity, by=by, files=files, now=now)
     return activity
@@ -366,7 +369,7 @@ def _open_case(
         customer=contact.customer,
         contact=contact,
         title=(mail.subject or _t(NO_SUBJECT))[:200],
-        description=with_notes(mail.text_body, notes),
+        description=clip_text(with_notes(mail.text_body, notes)),
         priority=DEFAULT_PRIORITY,
         case_type=DEFAULT_CASE_TYPE,
         channel=Channel.EMAIL,

@@ -80,6 +80,7 @@ def inbound_create_case(
             customer=customer,
             name=(mail.from_name or mail.from_address.split("@", 1)[0])[:100],
             email=mail.from_address,
+            by=by,
         )
     files, notes = check_files(inbound_email_files(mail))
     case = case_services.case_create(

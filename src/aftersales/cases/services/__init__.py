@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from aftersales.cases.services.approvals import case_record_approval
 from aftersales.cases.services.assignment import (
+    TAKEN_OVER_MEANWHILE,
     case_assign,
     case_change_priority,
     case_take_over,
@@ -42,7 +43,12 @@ from aftersales.cases.services.common import (
     major_decision,
 )
 from aftersales.cases.services.escalation import case_escalate, vendor_case_update
-from aftersales.cases.services.intake import case_create
+from aftersales.cases.services.intake import (
+    CONTACT_CHANNEL,
+    CONTACT_NO_MAJOR,
+    CONTACT_NO_P1,
+    case_create,
+)
 from aftersales.cases.services.work import (
     case_diagnose,
     case_hand_to_rma,
@@ -54,6 +60,9 @@ from aftersales.cases.services.work import (
 
 __all__ = [
     "ALREADY_YOURS",
+    "CONTACT_CHANNEL",
+    "CONTACT_NO_MAJOR",
+    "CONTACT_NO_P1",
     "AUTO_CLOSE_NOTICE_BEFORE",
     "CUSTOMERS_NO_INTERNAL",
     "ENGINEER_ROLES",
@@ -65,6 +74,7 @@ __all__ = [
     "NOT_IN_STATE",
     "REFUSED_FOR_GOOD",
     "STALE",
+    "TAKEN_OVER_MEANWHILE",
     "TEXT_REQUIRED",
     "UNKNOWN_CASE_TYPE",
     "UNKNOWN_CONTACT",

@@ -22,6 +22,10 @@ from aftersales.cases.services.common import (
 )
 from aftersales.core.errors import Conflict, Forbidden, Invalid
 
+TAKEN_OVER_MEANWHILE = _(
+    "Someone else took this case over in the meantime; reload it and try again."
+)
+
 
 @transaction.atomic
 def case_assign(*, case: Case, engineer: User, by: User, version: int | None = None) -> Case:
@@ -52,12 +56,18 @@ def case_assign(*, case: Case, engineer: User, by: User, version: int | None = N
 
 @transaction.atomic
 def case_take_over(*, case: Case, by: User, version: int | None = None) -> Case:
-    """Any engineer or expert may take over any open case (Case自动跟踪系统)."""
+    """Any engineer or expert may take over any open case (Case自动跟踪系统).
+
+    Without `version`, the owner the caller saw (`case` as read) stands in for it: of several
+    engineers pressing take-over at once, one wins and the others hear 409, not "done"."""
     if not can(by, "cases.take_over_case"):
         raise Forbidden(NOT_ALLOWED)
+    seen_assignee_id = case.assignee_id
     case = lock_case(case, version=version, action="take_over")
     if case.assignee_id == by.pk:
         raise Conflict(ALREADY_YOURS)
+    if version is None and case.assignee_id != seen_assignee_id:
+        raise Conflict(TAKEN_OVER_MEANWHILE, extra={"version": case.version})
     now = timezone.now()
     previous = case.assignee
     case.assignee = by

@@ -6,6 +6,7 @@ Private to this package: other code imports these names from aftersales.cases.se
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ from aftersales.accounts.roles import Role
 from aftersales.cases import deadlines, workflow
 from aftersales.cases.models import Activity, ActivityKind, ApprovalDecision, Case, Status
 from aftersales.core.errors import Conflict, Forbidden, Invalid
+from aftersales.core.schema_types import LONG_TEXT_MAX, bounded_text
 
 NOT_ALLOWED = _("You are not allowed to do this.")
 STALE = _("This case was changed by someone else in the meantime; reload it and try again.")
@@ -40,11 +42,11 @@ VENDOR_REQUIRED = _("Name the vendor.")
 ENGINEER_ROLES = (Role.ENGINEER, Role.EXPERT)
 
 
-def required_text(value: str, field: str = "text") -> str:
+def required_text(value: str, field: str = "text", limit: int = LONG_TEXT_MAX) -> str:
     value = (value or "").strip()
     if not value:
         raise Invalid(TEXT_REQUIRED, field=field)
-    return value
+    return bounded_text(value, field=field, limit=limit)
 
 
 def record(
@@ -68,9 +70,21 @@ def save_case(case: Case, now: dt.datetime, *fields: str) -> None:
     case.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def lock_case(case: Case, *, version: int | None, action: str) -> Case:
-    """Reload the case under a row lock and refuse stale versions and forbidden states."""
+def lock_case(
+    case: Case,
+    *,
+    version: int | None,
+    action: str,
+    guard: Callable[[Case], None] | None = None,
+) -> Case:
+    """Reload the case under a row lock and refuse stale versions and forbidden states.
+
+    `guard` checks the user on the locked row first, so someone who may not act learns
+    nothing of the case's state or version (403, not 409).
+    """
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    if guard is not None:
+        guard(locked)
     if version is not None and locked.version != version:
         raise Conflict(STALE, extra={"version": locked.version})
     if not workflow.is_allowed(action, locked.status):
@@ -100,10 +114,15 @@ def is_customer_of(user: User, case: Case) -> bool:
     return customer_id_of(user) == case.customer_id and not is_staff_member(user)
 
 
-def require_worker(case: Case, by: User) -> None:
-    """Working a case needs the permission and being on it (assignee or participant)."""
+def require_work_permission(case: Case, by: User) -> None:
+    """The lock_case guard of the work actions: no permission, no word about the state."""
     if not can(by, "cases.work_case"):
         raise Forbidden(NOT_ALLOWED)
+
+
+def require_worker(case: Case, by: User) -> None:
+    """Working a case needs the permission and being on it (assignee or participant)."""
+    require_work_permission(case, by)
     if has_role(by, Role.MANAGER, Role.ADMIN):
         return
     if case.assignee_id != by.pk and not case.participants.filter(pk=by.pk).exists():

@@ -16,6 +16,7 @@ from aftersales.cases.services.common import (
     VENDOR_REQUIRED,
     lock_case,
     record,
+    require_work_permission,
     require_worker,
     required_text,
     save_case,
@@ -40,7 +41,9 @@ def case_escalate(
     text = required_text(text)
     if to not in ("expert", "vendor"):
         raise Invalid(_("Escalate to “expert” or “vendor”."), field="to")
-    case = lock_case(case, version=version, action="escalate")
+    case = lock_case(
+        case, version=version, action="escalate", guard=lambda c: require_work_permission(c, by)
+    )
     require_worker(case, by)
     now = timezone.now()
     case.status = Status.IN_PROGRESS

@@ -22,7 +22,26 @@ from aftersales.cases.services.common import (
 )
 from aftersales.contracts.entitlement import entitlement_for
 from aftersales.core.errors import Forbidden, Invalid
+from aftersales.core.schema_types import SHORT_TEXT_MAX, bounded_text
 from aftersales.registry.models import Asset, Contact, Customer, Vendor
+
+# What a customer contact may not choose (the portal's form offers none of it): a P1 goes to
+# the hotline so that a person picks it up at once, phone and fax are the seat's own intake,
+# and a major request is flagged by the service desk that records its signed approval.
+CONTACT_NO_P1 = _("Call the hotline for a P1: a person picks it up at once.")
+CONTACT_CHANNELS = frozenset({Channel.PORTAL, Channel.API, Channel.EMAIL})
+CONTACT_CHANNEL = _("Customers report through the portal, the API or e-mail.")
+CONTACT_NO_MAJOR = _("Major requests are flagged by our service desk; please call the hotline.")
+
+
+def _contact_may_choose(*, priority: str, channel: str, is_major: bool) -> None:
+    """The portal's rules for a contact's own case, for every way in (portal, API, mail)."""
+    if priority == Priority.P1:
+        raise Invalid(CONTACT_NO_P1, field="priority")
+    if channel not in CONTACT_CHANNELS:
+        raise Invalid(CONTACT_CHANNEL, field="channel")
+    if is_major:
+        raise Invalid(CONTACT_NO_MAJOR, field="is_major")
 
 
 def case_create(
@@ -48,13 +67,17 @@ def case_create(
     by_customer = not can(by, "cases.add_case")
     if by_customer and customer_id_of(by) != customer.pk:
         raise Forbidden(NOT_ALLOWED)
-    title = required_text(title, "title")
+    title = required_text(title, "title", limit=SHORT_TEXT_MAX)
+    bounded_text(description.strip(), field="description")
+    bounded_text(fault_symptom.strip(), field="fault_symptom")
     if priority not in Priority.values:
         raise Invalid(_("Choose P1, P2, P3 or P4."), field="priority")
     if channel not in Channel.values:
         raise Invalid(_("Unknown channel."), field="channel")
     if service_mode not in ServiceMode.values:
         raise Invalid(_("Unknown service mode."), field="service_mode")
+    if by_customer:
+        _contact_may_choose(priority=priority, channel=channel, is_major=is_major)
     kind = active_case_type(case_type)
     if kind is None:
         raise Invalid(UNKNOWN_CASE_TYPE, field="case_type")

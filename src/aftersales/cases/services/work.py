@@ -14,6 +14,7 @@ from aftersales.cases.services.closure import auto_close_days
 from aftersales.cases.services.common import (
     lock_case,
     record,
+    require_work_permission,
     require_worker,
     required_text,
     resume_case,
@@ -25,7 +26,9 @@ from aftersales.cases.services.common import (
 def case_respond(*, case: Case, by: User, text: str, version: int | None = None) -> Case:
     """The engineer first contacts the customer: the response clock stops here."""
     text = required_text(text)
-    case = lock_case(case, version=version, action="respond")
+    case = lock_case(
+        case, version=version, action="respond", guard=lambda c: require_work_permission(c, by)
+    )
     require_worker(case, by)
     now = timezone.now()
     case.status = Status.RESPONDED
@@ -40,7 +43,9 @@ def case_respond(*, case: Case, by: User, text: str, version: int | None = None)
 def case_diagnose(*, case: Case, by: User, text: str, version: int | None = None) -> Case:
     """The fault is diagnosed (确诊): work goes on towards the resolution."""
     text = required_text(text)
-    case = lock_case(case, version=version, action="diagnose")
+    case = lock_case(
+        case, version=version, action="diagnose", guard=lambda c: require_work_permission(c, by)
+    )
     require_worker(case, by)
     now = timezone.now()
     case.status = Status.IN_PROGRESS
@@ -55,7 +60,9 @@ def case_diagnose(*, case: Case, by: User, text: str, version: int | None = None
 def case_wait(*, case: Case, by: User, text: str, version: int | None = None) -> Case:
     """Wait for the customer (information, access, a test window); the SLA clocks pause."""
     text = required_text(text)
-    case = lock_case(case, version=version, action="wait")
+    case = lock_case(
+        case, version=version, action="wait", guard=lambda c: require_work_permission(c, by)
+    )
     require_worker(case, by)
     now = timezone.now()
     case.status = Status.WAITING
@@ -68,7 +75,9 @@ def case_wait(*, case: Case, by: User, text: str, version: int | None = None) ->
 @transaction.atomic
 def case_resume(*, case: Case, by: User, text: str = "", version: int | None = None) -> Case:
     """Stop waiting for the customer: the paused SLA clocks run again."""
-    case = lock_case(case, version=version, action="resume")
+    case = lock_case(
+        case, version=version, action="resume", guard=lambda c: require_work_permission(c, by)
+    )
     require_worker(case, by)
     resume_case(case, by=by, now=timezone.now(), text=text.strip())
     return case
@@ -78,7 +87,9 @@ def case_resume(*, case: Case, by: User, text: str = "", version: int | None = N
 def case_hand_to_rma(*, case: Case, by: User, text: str, version: int | None = None) -> Case:
     """Hand the hardware part to the RMA desk; the RMA record fills in the reference."""
     text = required_text(text)
-    case = lock_case(case, version=version, action="rma")
+    case = lock_case(
+        case, version=version, action="rma", guard=lambda c: require_work_permission(c, by)
+    )
     require_worker(case, by)
     now = timezone.now()
     case.rma_requested = True
@@ -91,7 +102,9 @@ def case_hand_to_rma(*, case: Case, by: User, text: str, version: int | None = N
 def case_resolve(*, case: Case, by: User, text: str, version: int | None = None) -> Case:
     """Record the solution; the customer confirms, or the case closes itself after a while."""
     text = required_text(text)
-    case = lock_case(case, version=version, action="resolve")
+    case = lock_case(
+        case, version=version, action="resolve", guard=lambda c: require_work_permission(c, by)
+    )
     require_worker(case, by)
     now = timezone.now()
     case.status = Status.RESOLVED

@@ -6,8 +6,10 @@ from typing import TypeVar
 
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
-from aftersales.registry.models import Contact
+from aftersales.accounts.models import ApiToken
+from aftersales.registry.models import Contact, Customer
 from aftersales.registry.services.common import touch
 from aftersales.registry.services.contacts import portal_login_disable
 
@@ -16,11 +18,18 @@ Row = TypeVar("Row", bound=Model)
 
 @transaction.atomic
 def deactivate(*, obj: Row) -> Row:
-    """Retire a registry row (nothing is deleted); a contact's portal login goes with it."""
+    """Retire a registry row (nothing is deleted); a contact's portal login goes with it.
+
+    A retired customer's contacts lose their API tokens, and their sessions stop working
+    (accounts.backends.organisation_active); their logins return with the customer."""
     obj.is_active = False
     touch(obj, ["is_active"])
     if isinstance(obj, Contact) and obj.user_id:
         portal_login_disable(obj.user)
+    if isinstance(obj, Customer):
+        ApiToken.objects.filter(user__contact__customer=obj, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
     return obj
 
 

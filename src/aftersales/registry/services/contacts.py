@@ -32,8 +32,10 @@ def contact_create(
     role: str = "",
     username: str = "",
     password: str = "",
+    by: User | None,
 ) -> Contact:
-    """Add a contact; with a username it also gets a portal login for its organisation."""
+    """Add a contact; with a username it also gets a portal login for its organisation,
+    granted by `by` (None: the system)."""
     name = require("name", name)
     normalized = normalize_phone(phone) if phone else ""
     if phone and len(normalized) < 7:
@@ -52,6 +54,7 @@ def contact_create(
             display_name=name,
             email=email,
             phone=phone,
+            by=by,
         )
     return Contact.objects.create(
         customer=customer,
@@ -91,7 +94,9 @@ def contact_update(
 
 
 @transaction.atomic
-def contact_portal_login_set(*, contact: Contact, username: str, password: str) -> Contact:
+def contact_portal_login_set(
+    *, contact: Contact, username: str, password: str, by: User | None
+) -> Contact:
     """Give the contact a portal login, or rename/re-enable it and set a new password."""
     username = require("username", username)
     require("password", password)
@@ -103,6 +108,7 @@ def contact_portal_login_set(*, contact: Contact, username: str, password: str) 
             display_name=contact.name,
             email=contact.email,
             phone=contact.phone,
+            by=by,
         )
         touch(contact, ["user"])
         return contact

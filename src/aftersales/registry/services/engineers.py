@@ -28,8 +28,10 @@ def engineer_create(
     role: str = Role.ENGINEER,
     region: str = "",
     manager_level: str = "",
+    by: User | None,
 ) -> Engineer:
-    """Create a staff login with its role and its service profile."""
+    """Create a staff login with its role and its service profile; `by` must be allowed to
+    grant the role (accounts.access.grantable_roles), None is the system."""
     name = require("name", name)
     if role not in Role.values or role == Role.CUSTOMER_CONTACT:
         raise Invalid(STAFF_ROLE_ONLY, field="role")
@@ -41,6 +43,7 @@ def engineer_create(
         email=email,
         phone=phone,
         manager_level=manager_level,
+        by=by,
     )
     return Engineer.objects.create(user=user, name=name, phone=phone, email=email, region=region)
 
@@ -86,6 +89,7 @@ def engineer_register(
     on_call: bool = False,
     skills: Iterable[Skill] = (),
     customers: Iterable[Customer] = (),
+    by: User | None,
 ) -> Engineer:
     """engineer_create plus skills, customers and on-call, in one transaction."""
     engineer = engineer_create(
@@ -97,6 +101,7 @@ def engineer_register(
         role=role,
         region=region,
         manager_level=manager_level,
+        by=by,
     )
     return engineer_update(
         engineer=engineer,

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.decorators import permission_required
+from aftersales.core.db import id_or_none
 from aftersales.core.errors import NotFound
 from aftersales.registry import forms, selectors, services
 from aftersales.registry.views.pages import ListPage, edit_page, form_page, get_or_404
@@ -56,8 +57,8 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def asset_create(request: HttpRequest, pk: int) -> HttpResponse:
     customer = get_or_404(selectors.customer_get, request, pk)
     initial = {}
-    parent = request.GET.get("parent", "")
-    if parent.isdigit():
+    parent = id_or_none(request.GET.get("parent"))
+    if parent is not None:
         # A component starts where its parent is: same site and project.
         found = selectors.asset_list(user=request.user, customer=pk).filter(pk=parent).first()
         if found is not None:

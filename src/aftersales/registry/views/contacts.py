@@ -40,7 +40,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.ContactCreateForm(request.POST or None),
-        lambda data: services.contact_create(customer=customer, **data),
+        lambda data: services.contact_create(customer=customer, by=request.user, **data),
         lambda c: detail,
         title=_("New contact of %(name)s") % {"name": customer},
         cancel=detail,
@@ -68,7 +68,7 @@ def contact_login(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.PortalLoginForm(request.POST or None, initial=initial),
-        lambda data: services.contact_portal_login_set(contact=contact, **data),
+        lambda data: services.contact_portal_login_set(contact=contact, by=request.user, **data),
         customer_url,
         title=_("Portal login of %(name)s") % {"name": contact},
         cancel=customer_url(contact),

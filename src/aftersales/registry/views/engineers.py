@@ -51,8 +51,8 @@ def engineer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def engineer_create(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
-        forms.EngineerCreateForm(request.POST or None),
-        lambda data: services.engineer_register(**data),
+        forms.EngineerCreateForm(request.POST or None, user=request.user),
+        lambda data: services.engineer_register(by=request.user, **data),
         lambda e: reverse("registry:engineer_detail", args=[e.pk]),
         title=_("New engineer"),
         cancel=reverse("registry:engineer_list"),

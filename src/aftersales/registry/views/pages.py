@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.core.errors import Invalid, NotFound
+from aftersales.core.errors import Forbidden, Invalid, NotFound
 from aftersales.core.pagination import console_page
 from aftersales.registry import forms
 
@@ -111,6 +112,8 @@ def form_page(
         except Invalid as exc:
             field = exc.field if exc.field in form.fields else None
             form.add_error(field, str(exc.message))
+        except Forbidden as exc:
+            raise PermissionDenied(str(exc.message)) from exc
         else:
             messages.success(request, SAVED)
             return redirect(success(obj))

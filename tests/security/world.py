@@ -1,0 +1,188 @@
+"""The isolation sweep's world: customer A owns one object of every kind; B's contact and
+each staff role are the wrong users. Built once per test module, rolled back at the end."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from aftersales.accounts.roles import Role
+from aftersales.accounts.services import token_issue
+from aftersales.cases import services as case_services
+from aftersales.cases.models import Attachment, InboundEmail, MajorApproval, SavedView, VendorCase
+from aftersales.contracts.models import ServiceContract, WarrantyTerm
+from aftersales.notify.services import notify_enqueue
+from aftersales.registry import services as registry_services
+from aftersales.registry.models import ImportJob, TopologyAttachment
+from aftersales.repairs import services as repair_services
+from aftersales.repairs.models import FaultCategory
+from aftersales.sla.models import EscalationFiring, EscalationRule, SlaPolicy
+from aftersales.sla.services import penalty_rules_default
+from tests import factories
+
+# Strings only customer A's records carry: a response to another user must not contain them.
+A_CODE = "KH-SWPA"
+A_SECRET = "甲方机密SWP"
+A_SERIAL = "SN-SWPA-0001"
+A_CONTRACT = "HT-SWPA-001"
+
+
+@dataclass
+class World:
+    customer_a: Any
+    customer_b: Any
+    contact_a: Any
+    contact_b_user: Any
+    owner: Any  # the staff member who made A's records (a dispatcher)
+    staff: dict[str, Any]  # role -> a user holding only that role
+    tokens: dict[int, str] = field(default_factory=dict)  # user pk -> bearer token
+    sessions: dict[int, Any] = field(default_factory=dict)  # user pk -> session cookies
+    fillers: dict[str, Any] = field(default_factory=dict)
+    markers: tuple[str, ...] = (A_CODE, A_SECRET, A_SERIAL, A_CONTRACT)
+
+
+def build_world() -> World:
+    now = timezone.now()
+    owner = factories.staff_user("swp_owner", role=Role.DISPATCHER)
+    worker = factories.staff_user("swp_worker", role=Role.ENGINEER)
+    staff = {
+        role: factories.staff_user(f"swp_{role}", role=role)
+        for role in Role
+        if role != Role.CUSTOMER_CONTACT
+    }
+    customer_a = factories.CustomerFactory(code=A_CODE, name=f"{A_SECRET}集团")
+    customer_b = factories.CustomerFactory(code="KH-SWPB", name="乙方银行")
+    contact_a = factories.ContactFactory(
+        customer=customer_a, name=f"{A_SECRET}联系人", user=factories.contact_user("swp_ca")
+    )
+    contact_b = factories.ContactFactory(
+        customer=customer_b, name="乙方联系人", user=factories.contact_user("swp_cb")
+    )
+    vendor = factories.VendorFactory()
+    model = factories.ProductModelFactory(vendor=vendor, kind="hardware")
+    site = factories.SiteFactory(customer=customer_a)
+    project = factories.ProjectFactory(customer=customer_a)
+    member = registry_services.project_member_add(project=project, user=worker, role="实施")
+    asset = factories.AssetFactory(
+        customer=customer_a,
+        serial_number=A_SERIAL,
+        product_model=model,
+        accepted_on=dt.date(2025, 1, 1),
+    )
+    engineer = factories.EngineerFactory(user=worker, name="SWP工程师")
+    engineer.customers.add(customer_a)
+    topology = TopologyAttachment.objects.create(
+        customer=customer_a, title=A_SECRET, file="topology/swp.png"
+    )
+    contract = ServiceContract.objects.create(
+        number=A_CONTRACT,
+        customer=customer_a,
+        sla_policy=SlaPolicy.objects.get(code="7x24"),
+        starts_on=dt.date(2025, 1, 1),
+        ends_on=dt.date(2030, 12, 31),
+        value=Decimal("100000.00"),
+    )
+    penalty_rules_default(contract=contract)
+    case = case_services.case_create(
+        by=owner,
+        customer=customer_a,
+        title=f"{A_SECRET}故障",
+        description="核心交换机宕机",
+        priority="P3",
+        case_type="fault",
+        channel="phone",
+        serial_number=A_SERIAL,
+        contact=contact_a,
+    )
+    case = case_services.case_assign(case=case, engineer=worker, by=owner)
+    case_services.case_comment(case=case, by=worker, text=f"{A_SECRET}内部", internal=True)
+    attachment = Attachment.objects.create(
+        case=case, file="cases/swp/a.txt", name="a.txt", uploaded_at=now
+    )
+    approval = MajorApproval.objects.create(
+        case=case,
+        approver="SWP",
+        decision="approved",
+        decided_on=now.date(),
+        recorded_by=owner,
+        recorded_at=now,
+    )
+    vendor_case = VendorCase.objects.create(case=case, vendor=vendor, opened_at=now, updated_at=now)
+    firing = EscalationFiring.objects.create(
+        case=case, rule=EscalationRule.objects.first(), due_at=now, fired_at=now
+    )
+    order = repair_services.repair_create(
+        by=worker,
+        case=case,
+        service_mode="onsite",
+        fault_category=FaultCategory.objects.first().code,
+        fault_text="电源故障",
+    )
+    message = notify_enqueue(
+        channel="email",
+        address="swp-a@example.com",
+        subject=A_SECRET,
+        body=A_SECRET,
+        kind="swp",
+        ref_type="case",
+        ref_id=case.number,
+    )
+    job = ImportJob.objects.create(
+        kind="customers", file="imports/swp.csv", original_name="swp.csv", uploaded_by=owner
+    )
+    email = InboundEmail.objects.create(
+        message_id="<swp@a.example>", received_at=now, status="triage", subject=A_SECRET
+    )
+    saved_view = SavedView.objects.create(user=owner, name="SWP", query="tab=mine")
+
+    world = World(
+        customer_a=customer_a,
+        customer_b=customer_b,
+        contact_a=contact_a,
+        contact_b_user=contact_b.user,
+        owner=owner,
+        staff=staff,
+    )
+    for user in [contact_b.user, *staff.values()]:
+        world.tokens[user.pk] = token_issue(user=user)
+    # path parameter -> A's object, keyed "<literal segment before it>/<name>"
+    world.fillers = {
+        "customers/pk": customer_a.pk,
+        "customers/code": customer_a.code,
+        "contacts/pk": contact_a.pk,
+        "projects/pk": project.pk,
+        "members/member_pk": member.pk,
+        "engineers/engineer_pk": engineer.pk,
+        "sites/pk": site.pk,
+        "vendors/pk": vendor.pk,
+        "models/pk": model.pk,
+        "assets/pk": asset.pk,
+        "assets/serial_number": asset.serial_number,
+        "topology/pk": topology.pk,
+        "engineers/pk": engineer.pk,
+        "views/pk": saved_view.pk,
+        "triage/pk": email.pk,
+        "attachments/pk": attachment.pk,
+        "approvals/pk": approval.pk,
+        "vendor-cases/pk": vendor_case.pk,
+        "escalations/firing_id": firing.pk,
+        "portal/pk": order.pk,
+        "repairs/pk": order.pk,
+        "warranty-terms/pk": WarrantyTerm.objects.first().pk,
+        "import/job_id": job.pk,
+        "imports/job_id": job.pk,
+        "export/kind": "customers",
+        "exports/kind": "customers",
+        "outbox/message_id": message.pk,
+        "cases/number": case.number,
+        "new/number": case.number,
+        "contracts/number": contract.number,
+        "portal/number": contract.number,  # contracts/portal/<number>
+        # A penalty line exists only once a promise is missed; the id names A's contract clock.
+        "penalties/line_id": f"{case.sla_clocks.first().pk}-{contract.penalty_rules.first().pk}",
+    }
+    return world
