@@ -161,7 +161,10 @@ CASE_COLUMNS = [
     "created_at", "updated_at", "assigned_at", "resolved_at", "closed_at", "search_text",
     "created_by_id",
 ]  # fmt: skip
-ACTIVITY_COLUMNS = ["id", "case_id", "at", "actor_id", "kind", "text", "internal", "data"]
+ACTIVITY_COLUMNS = [
+    "id", "subject_kind", "subject_id", "customer_id", "at", "actor_id", "kind", "text",
+    "internal", "changes", "data",
+]  # fmt: skip
 
 
 def activity_rows(cases: list[tuple], per_case: int, first_id: int, ids: dict) -> Iterator:
@@ -179,12 +182,15 @@ def activity_rows(cases: list[tuple], per_case: int, first_id: int, ids: dict) -
             text = rnd.choice(INTERNAL if internal else NOTES) if kind == "comment" else ""
             yield (
                 aid,
+                "case",
                 case_id,
+                case[5],  # customer_id
                 created + dt.timedelta(minutes=30 * k),
                 actor,
                 kind,
                 text,
                 internal,
+                "{}",
                 "{}",
             )
             aid += 1
@@ -213,13 +219,15 @@ def delete_own_rows(cursor) -> None:
     cases = f"SELECT id FROM cases_case WHERE customer_id IN ({mine})"
     cursor.execute(
         "SELECT table_name FROM information_schema.columns WHERE column_name = 'case_id' "
-        "AND table_schema = 'public' AND table_name <> 'cases_activity'"
+        "AND table_schema = 'public'"
     )
     for (table,) in cursor.fetchall():
         # A savepoint each: a table that is not what it seems must not abort the load.
         with contextlib.suppress(Exception), transaction.atomic():
             cursor.execute(f"DELETE FROM {table} WHERE case_id IN ({cases})")
-    cursor.execute(f"DELETE FROM cases_activity WHERE case_id IN ({cases})")
+    cursor.execute(
+        f"DELETE FROM core_activity WHERE subject_kind = 'case' AND subject_id IN ({cases})"
+    )
     cursor.execute(f"DELETE FROM cases_case_participants WHERE case_id IN ({cases})")
     cursor.execute(f"DELETE FROM cases_case WHERE customer_id IN ({mine})")
     cursor.execute(f"DELETE FROM registry_contact WHERE customer_id IN ({mine})")
@@ -235,7 +243,8 @@ def load(n_cases: int, n_activities: int) -> None:
     from django.utils import timezone
 
     from aftersales.accounts.models import ApiToken, User
-    from aftersales.cases.models import Activity, Case, CaseType
+    from aftersales.cases.models import Case, CaseType
+    from aftersales.core.models import Activity
     from aftersales.registry.models import Contact, Customer, Vendor
 
     words = Words()
@@ -289,7 +298,7 @@ def load(n_cases: int, n_activities: int) -> None:
         end = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
         c.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM cases_case")
         first_case = c.fetchone()[0]
-        c.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM cases_activity")
+        c.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM core_activity")
         first_activity = c.fetchone()[0]
         # The data is consistent by construction: skip the per-row foreign-key triggers.
         c.execute("SET LOCAL session_replication_role = replica")
@@ -322,7 +331,7 @@ def load(n_cases: int, n_activities: int) -> None:
                 "ON CONFLICT (day) DO UPDATE SET last = GREATEST(cases_casecounter.last, "
                 "EXCLUDED.last)"
             )
-            for table in ("cases_case", "cases_activity"):
+            for table in ("cases_case", "core_activity"):
                 cur.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT MAX(id) FROM {table}))"
@@ -337,7 +346,7 @@ def load(n_cases: int, n_activities: int) -> None:
     with connection.cursor() as c:
         started = time.perf_counter()
         c.execute("VACUUM ANALYZE cases_case")
-        c.execute("VACUUM ANALYZE cases_activity")
+        c.execute("VACUUM ANALYZE core_activity")
         print(f"  VACUUM ANALYZE in {time.perf_counter() - started:.0f}s")
 
 

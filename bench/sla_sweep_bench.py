@@ -6,8 +6,8 @@ Usage: .venv/bin/python bench/sla_sweep_bench.py [--database-url URL] [--closed 
 Needs a PostgreSQL database whose name contains "bench" (default aftersales_bench, shared with
 the other benches: this one only adds, and on --reload deletes, rows of its own customer
 `SLB000001`, users `slbench_…` and cases `SB-…`). It migrates the database, loads --closed
-closed cases with COPY and --open open cases with their SLA clocks (reused while the sizes
-match), VACUUM ANALYZEs, then per run:
+closed cases with COPY (each with its kept response promise) and --open open cases with their
+promises (reused while the sizes match), VACUUM ANALYZEs, then per run:
 (a) times `sla_sweep()` with nothing due (target < 50 ms), after EXPLAINing its claim query;
 (b) makes --due open cases due for their 30-minute response reminder and times one
     `sla_sweep()` that fires them all: per step an EscalationFiring, an activity, four outbox
@@ -123,7 +123,8 @@ def load(closed: int, open_: int) -> None:
     from django.db import connection, transaction
 
     from aftersales.cases.models import Case, CaseType
-    from aftersales.sla.models import CaseClock
+    from aftersales.core.models import Activity
+    from aftersales.sla.models import Promise
 
     customer, seat, engineers = people()
     fault = CaseType.objects.get(code="fault")
@@ -132,8 +133,17 @@ def load(closed: int, open_: int) -> None:
         with connection.cursor() as cur:
             # Only this bench's rows; raw SQL because a million ORM deletes take minutes.
             mine = "(SELECT id FROM cases_case WHERE customer_id = %s)"
-            for table in ("sla_escalationfiring", "sla_caseclock", "cases_activity"):
-                cur.execute(f"DELETE FROM {table} WHERE case_id IN {mine}", [customer.pk])
+            promises = (
+                f"(SELECT id FROM sla_promise WHERE subject_kind = 'case' AND subject_id IN {mine})"
+            )
+            cur.execute(
+                f"DELETE FROM sla_escalationfiring WHERE promise_id IN {promises}", [customer.pk]
+            )
+            for table in ("sla_promise", Activity._meta.db_table):
+                cur.execute(
+                    f"DELETE FROM {table} WHERE subject_kind = 'case' AND subject_id IN {mine}",
+                    [customer.pk],
+                )
             cur.execute("DELETE FROM cases_case WHERE customer_id = %s", [customer.pk])
         long_ago = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
         names = ", ".join(_columns(Case))
@@ -162,6 +172,17 @@ def load(closed: int, open_: int) -> None:
                     )
                 )
         print(f"  COPY {closed:,} closed cases: {time.perf_counter() - started:.0f}s")
+        with connection.cursor() as cur:
+            # Each closed case keeps its kept response promise: idle rows the sweep must not see.
+            cur.execute(
+                "INSERT INTO sla_promise (subject_kind, subject_id, customer_id, priority, target, "
+                "rule, minutes, calendar, started_at, used, due_at, completed_at, met) "
+                "SELECT 'case', id, customer_id, 'P3', 'response', 'service_minutes', 30, '5x8', "
+                "created_at, interval '10 minutes', created_at + interval '30 minutes', "
+                "created_at + interval '10 minutes', true FROM cases_case "
+                "WHERE customer_id = %s AND status = 'closed'",
+                [customer.pk],
+            )
         now = dt.datetime.now(dt.UTC)
         batch = []
         for i in range(open_):
@@ -185,10 +206,14 @@ def load(closed: int, open_: int) -> None:
             )
         Case.objects.bulk_create(batch, batch_size=2000)
         opened = list(Case.objects.filter(customer=customer).exclude(status="closed"))
-        CaseClock.objects.bulk_create(
+        Promise.objects.bulk_create(
             (
-                CaseClock(
-                    case=case,
+                Promise(
+                    subject_kind="case",
+                    subject_id=case.pk,
+                    customer_id=customer.pk,
+                    priority=case.priority,
+                    calendar="7x24",
                     target=target,
                     minutes=minutes,
                     started_at=case.created_at,
@@ -202,7 +227,7 @@ def load(closed: int, open_: int) -> None:
         )
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE cases_case")
-        cur.execute("VACUUM ANALYZE sla_caseclock")
+        cur.execute("VACUUM ANALYZE sla_promise")
     print(f"  loaded in {time.perf_counter() - started:.0f}s")
 
 
@@ -210,14 +235,17 @@ def arrange(now: dt.datetime, due: int) -> None:
     """Every open case idle (next check in the future) except `due` whose reminder is due."""
     from django.db import connection, transaction
 
-    from aftersales.cases.models import Activity, Case
+    from aftersales.cases.models import Case
+    from aftersales.core.models import Activity
     from aftersales.notify.models import OutboxMessage
-    from aftersales.sla.models import CaseClock, EscalationFiring
+    from aftersales.sla.models import EscalationFiring, Promise
 
     mine = Case.objects.filter(customer__code=CUSTOMER).exclude(status="closed")
     with transaction.atomic():
-        EscalationFiring.objects.filter(case__in=mine).delete()
-        Activity.objects.filter(case__in=mine).delete()
+        EscalationFiring.objects.filter(
+            promise__subject_kind="case", promise__subject_id__in=mine.values("pk")
+        ).delete()
+        Activity.objects.filter(subject_kind="case", subject_id__in=mine.values("pk")).delete()
         OutboxMessage.objects.filter(ref_type="case", ref_id__startswith=PREFIX).delete()
         ids = list(mine.order_by("pk").values_list("pk", flat=True))
         hot, idle = ids[:due], ids[due:]
@@ -230,23 +258,30 @@ def arrange(now: dt.datetime, due: int) -> None:
             next_sla_check_at=created + dt.timedelta(minutes=30),
             sla_due_at=created + dt.timedelta(minutes=60),
         )
-        CaseClock.objects.filter(case_id__in=hot).update(started_at=created, running_since=created)
+        mine_promises = Promise.objects.filter(subject_kind="case")
+        mine_promises.filter(subject_id__in=hot).update(started_at=created, running_since=created)
         with connection.cursor() as cur:
+            # Hot: the response promise's next check is its 30-minute reminder, the others'
+            # their due moment (the P2 ladder has no earlier step on them).
             cur.execute(
-                "UPDATE sla_caseclock SET due_at = started_at + make_interval(mins => minutes) "
-                "WHERE case_id = ANY(%s)",
+                "UPDATE sla_promise SET due_at = started_at + make_interval(mins => minutes), "
+                "next_check_at = CASE WHEN target = 'response' "
+                "THEN started_at + interval '30 minutes' "
+                "ELSE started_at + make_interval(mins => minutes) END, breached_at = NULL "
+                "WHERE subject_kind = 'case' AND subject_id = ANY(%s)",
                 [hot],
             )
             # Idle: next checks spread over the coming ten hours.
             cur.execute(
-                "UPDATE cases_case SET next_sla_check_at = %s + make_interval(secs => id %% 36000)"
-                " + interval '1 minute' WHERE id = ANY(%s)",
+                "UPDATE sla_promise SET next_check_at = %s + make_interval(secs => id %% 36000)"
+                " + interval '1 minute' WHERE subject_kind = 'case' AND subject_id = ANY(%s)",
                 [now, idle],
             )
-        cur_count = Case.objects.filter(next_sla_check_at__lte=now).count()
+        cur_count = Promise.objects.filter(next_check_at__lte=now).count()
         assert cur_count == due, cur_count
     with connection.cursor() as cur:
         cur.execute("ANALYZE cases_case")
+        cur.execute("ANALYZE sla_promise")
 
 
 def explain(now: dt.datetime) -> str:
@@ -254,9 +289,9 @@ def explain(now: dt.datetime) -> str:
 
     with connection.cursor() as cur:
         cur.execute(
-            "EXPLAIN (ANALYZE, FORMAT TEXT) SELECT id FROM cases_case "
-            "WHERE next_sla_check_at <= %s ORDER BY next_sla_check_at, id LIMIT 100 "
-            "FOR UPDATE OF cases_case SKIP LOCKED",
+            "EXPLAIN (ANALYZE, FORMAT TEXT) SELECT id FROM sla_promise "
+            "WHERE next_check_at <= %s ORDER BY next_check_at, id LIMIT 100 "
+            "FOR UPDATE SKIP LOCKED",
             [now],
         )
         return "\n".join(r[0] for r in cur.fetchall())

@@ -107,27 +107,33 @@ def smtp_server(settings):
 
 
 # Data migrations that seed configuration (case types, calendars, policies, ladder, terms,
-# prices). Django empties the database after each transactional test and then sends
-# post_migrate; writing the seeds again there keeps later tests on the same worker whole.
+# prices) and those that later changed the shipped defaults, as (module, function), in migration
+# order. Django empties the database after each transactional test and then sends post_migrate;
+# writing the seeds again there keeps later tests on the same worker whole.
 SEED_MIGRATIONS = (
-    "aftersales.cases.migrations.0002_seed_case_types",
-    "aftersales.sla.migrations.0002_seed_builtin_calendars",
-    "aftersales.sla.migrations.0004_seed_sla_policies",
-    "aftersales.sla.migrations.0006_seed_escalation_ladder",
-    "aftersales.contracts.migrations.0003_seed_warranty_terms",
-    "aftersales.repairs.migrations.0002_seed_prices_and_faults",
+    ("aftersales.cases.migrations.0002_seed_case_types", "seed"),
+    ("aftersales.sla.migrations.0002_seed_builtin_calendars", "seed"),
+    ("aftersales.sla.migrations.0004_seed_sla_policies", "seed"),
+    ("aftersales.sla.migrations.0006_seed_escalation_ladder", "seed"),
+    ("aftersales.contracts.migrations.0003_seed_warranty_terms", "seed"),
+    ("aftersales.repairs.migrations.0002_seed_prices_and_faults", "seed"),
+    ("aftersales.sla.migrations.0008_shipped_defaults_and_waivers_moved", "forward"),
+    ("aftersales.contracts.migrations.0005_hardware_warranty_7x24", "forward"),
 )
 
 
 def _reseed_after_flush(sender, app_config=None, **kwargs):
-    if app_config is None or app_config.label != "portal":  # once, after every app
-        return
     from importlib import import_module
 
     from django.apps import apps as django_apps
 
-    for module in SEED_MIGRATIONS:
-        import_module(module).seed(django_apps, None)
+    # post_migrate goes to every app that has models, in order: act once, after the last one.
+    # (An app without models, such as portal, never receives it.)
+    last = [a for a in django_apps.get_app_configs() if a.models_module is not None][-1]
+    if app_config is None or app_config.label != last.label:
+        return
+    for module, function in SEED_MIGRATIONS:
+        getattr(import_module(module), function)(django_apps, None)
     memo.clear_all()
 
 

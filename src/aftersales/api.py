@@ -13,6 +13,7 @@ from aftersales.accounts.services import token_user
 from aftersales.cases.api import router as cases_router
 from aftersales.cases.email_api import router as inbound_email_router
 from aftersales.contracts.api import router as contracts_router
+from aftersales.contracts.penalty_api import router as penalty_router
 from aftersales.core.errors import ApplicationError, error_body
 from aftersales.core.middleware import BODY_TOO_LARGE
 from aftersales.core.openapi import DocumentedAPI
@@ -111,5 +112,6 @@ api.add_router("", cases_router)
 api.add_router("", inbound_email_router)
 api.add_router("", notify_router)
 api.add_router("", sla_router)
+api.add_router("", penalty_router)
 api.add_router("", contracts_router)
 api.add_router("", repairs_router)

@@ -8,6 +8,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.lib.env import EnvError, env_bool, env_int, env_list, env_str
+from aftersales.lib.imports import hidden_modules
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(env_str("AFTERSALES_HOME", str(Path.cwd())))
@@ -98,7 +99,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections persist (DB_CONN_MAX_AGE) as on PostgreSQL: a new SQLite connection parses
+    # the whole schema and registers Django's functions again, ~2 ms of CPU every request.
+    # Django's backend, plus a queue for writers (a file lock before BEGIN IMMEDIATE) and
+    # `PRAGMA optimize` on close (core/sqlite/base.py, docs/performance.md).
+    DATABASES["default"]["ENGINE"] = "aftersales.core.sqlite"
+    # Tests run in memory, as on Django's own engine (pytest-django spots SQLite by its engine
+    # name and would otherwise make a file name of the path for each xdist worker).
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the worker write while the web reads; IMMEDIATE avoids upgrade deadlocks.
         "init_command": (
@@ -118,7 +126,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["aftersales.accounts.backends.RoleBackend"]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "aftersales.accounts.hashers.Argon2PasswordHasher",  # 19 MiB a hash, not Django's 100
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -188,6 +196,13 @@ else:
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": False,
     }
+# huey.storage imports redis and psycopg whenever they are installed, for queues we may not use:
+# ~40 MiB in every process of a SQLite install. Loaded here with the unused ones hidden.
+with hidden_modules(
+    *(["redis"] if not REDIS_URL else []),
+    *(["psycopg"] if DATABASES["default"]["ENGINE"] == "aftersales.core.sqlite" else []),
+):
+    import huey.storage  # noqa: F401
 HUEY["consumer"] = {"workers": env_int("WORKERS", 2), "worker_type": "thread"}
 HUEY["immediate"] = env_bool("HUEY_IMMEDIATE", False)
 

@@ -12,7 +12,7 @@ urlpatterns = [
     path("portal/", include("aftersales.portal.urls")),
     path("cases/", include("aftersales.cases.urls")),
     path("notify/", include("aftersales.notify.urls")),
-    path("sla/", include("aftersales.sla.urls")),
+    path("sla/", include("aftersales.contracts.penalty_urls")),
     path("contracts/", include("aftersales.contracts.urls")),
     path("repairs/", include("aftersales.repairs.urls")),
     path("admin/", admin.site.urls),

@@ -8,7 +8,10 @@ def test_staff_login_lands_on_the_console(client, seat):
     response = client.post(
         "/accounts/login/", {"username": "seat", "password": PASSWORD}, follow=True
     )
-    assert response.redirect_chain[-1][0] == "/registry/lookup/"
+    # The console's home page: the "due next" board, the lookup one click away (issue 10).
+    assert response.redirect_chain[-1][0] == "/"
+    assert 'id="due-next"' in response.content.decode()
+    assert 'href="/registry/lookup/"' in response.content.decode()
 
 
 @pytest.mark.django_db

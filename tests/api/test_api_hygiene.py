@@ -92,7 +92,7 @@ def test_nul_in_a_text_field_is_refused_naming_the_field(api_as, admin_user):
 
 @pytest.mark.django_db
 def test_nul_deep_in_a_body_is_refused_naming_its_path(api_as, engineer, repair_id):
-    parts = [{"name": "电源\x00模块", "part_number": "PWR-650", "quantity": 1}]
+    parts = [{"name": "电源\x00模块", "part_number": "PWR-650", "quantity": 1, "unit_price": "10"}]
     response = api_as(engineer).patch(
         f"/api/v1/repairs/{repair_id}", {"parts": parts}, content_type=JSON
     )

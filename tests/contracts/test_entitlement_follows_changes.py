@@ -78,8 +78,8 @@ def test_new_contract_updates_open_cases_with_an_activity(
     )
     case.refresh_from_db()
     assert case.entitlement_status == "in_contract"
-    activity = Activity.objects.get(
-        case=case, kind=ActivityKind.UPDATED, data__entitlement="in_contract"
+    activity = Activity.objects.of(case).get(
+        kind=ActivityKind.UPDATED, data__entitlement="in_contract"
     )
     assert "HT-NEW" in activity.text
 

@@ -92,3 +92,31 @@ def test_serve_answers_healthz_and_a_signal_stops_it_with_all_its_children(serve
             if _group_exists(pgid):
                 os.killpg(pgid, signal.SIGKILL)
         proc.wait(timeout=10)
+
+
+# A bare interpreter is ~10 MiB; with Django's apps and models loaded `serve` held ~160 MiB.
+THIN_PARENT_KIB = 40 * 1024
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_serve_parent_holds_no_django_once_its_children_run(serve_env):
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aftersales.cli", "serve", "--port", str(port)],
+        env=serve_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        _wait_for_health(proc, f"http://127.0.0.1:{port}/healthz")
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+        rss_kib = int(status.split("VmRSS:")[1].split()[0])
+        assert rss_kib < THIN_PARENT_KIB
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=STOP_TIMEOUT_SECONDS) == 0
+    finally:
+        for pgid in [proc.pid, *_children_of(proc.pid)]:
+            if _group_exists(pgid):
+                os.killpg(pgid, signal.SIGKILL)
+        proc.wait(timeout=10)

@@ -93,7 +93,9 @@ def test_customer_approves_the_quote_on_the_portal(engineer, contact_a, paid_cas
     )
 
 
-def test_customer_signs_off_on_the_portal_and_downloads_the_report(engineer, contact_a, free_case):
+def test_customer_signs_off_on_the_portal_and_downloads_the_report(
+    engineer, contact_a, free_case, django_capture_on_commit_callbacks
+):
     order = services.repair_create(
         by=engineer,
         case=free_case,
@@ -104,10 +106,11 @@ def test_customer_signs_off_on_the_portal_and_downloads_the_report(engineer, con
     services.repair_start(by=engineer, order=order)
     services.repair_verify(by=engineer, order=order, test_results="阵列重建完成")
     client = client_for(contact_a.user)
-    client.post(
-        f"/repairs/portal/{order.pk}/sign-off/",
-        {"name": "张经理", "signature": signature_data_url()},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the report task runs after commit
+        client.post(
+            f"/repairs/portal/{order.pk}/sign-off/",
+            {"name": "张经理", "signature": signature_data_url()},
+        )
     order.refresh_from_db()
     assert (order.status, order.signoff_channel) == ("signed_off", "signature")
     pdf = client.get(f"/repairs/portal/{order.pk}/report.pdf")
@@ -123,7 +126,7 @@ def test_another_customer_cannot_open_the_portal_page(engineer, contact_b, paid_
 
 
 def test_customer_page_links_the_archived_service_report(
-    seat, engineer, contact_a, free_case, customer_a
+    seat, engineer, contact_a, free_case, customer_a, django_capture_on_commit_callbacks
 ):
     order = services.repair_create(
         by=engineer,
@@ -134,6 +137,7 @@ def test_customer_page_links_the_archived_service_report(
     )
     services.repair_start(by=engineer, order=order)
     services.repair_verify(by=engineer, order=order, test_results="正常")
-    services.repair_sign_off(by=contact_a.user, order=order, name="张经理")
+    with django_capture_on_commit_callbacks(execute=True):  # the report task runs after commit
+        services.repair_sign_off(by=contact_a.user, order=order, name="张经理")
     html = client_for(seat).get(f"/registry/customers/{customer_a.pk}/").content.decode()
     assert f"/repairs/{order.pk}/report.pdf" in html

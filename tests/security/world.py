@@ -15,13 +15,13 @@ from aftersales.accounts.services import token_issue
 from aftersales.cases import services as case_services
 from aftersales.cases.models import Attachment, InboundEmail, MajorApproval, SavedView, VendorCase
 from aftersales.contracts.models import ServiceContract, WarrantyTerm
+from aftersales.contracts.penalties import penalty_rules_default
 from aftersales.notify.services import notify_enqueue
 from aftersales.registry import services as registry_services
 from aftersales.registry.models import ImportJob, TopologyAttachment
 from aftersales.repairs import services as repair_services
 from aftersales.repairs.models import FaultCategory
-from aftersales.sla.models import EscalationFiring, EscalationRule, SlaPolicy
-from aftersales.sla.services import penalty_rules_default
+from aftersales.sla.models import EscalationFiring, EscalationRule, Promise, SlaPolicy
 from tests import factories
 
 # Strings only customer A's records carry: a response to another user must not contain them.
@@ -112,8 +112,12 @@ def build_world() -> World:
         recorded_at=now,
     )
     vendor_case = VendorCase.objects.create(case=case, vendor=vendor, opened_at=now, updated_at=now)
+    rule = EscalationRule.objects.first()
     firing = EscalationFiring.objects.create(
-        case=case, rule=EscalationRule.objects.first(), due_at=now, fired_at=now
+        promise=Promise.objects.get(subject_kind="case", subject_id=case.pk, target=rule.target),
+        rule=rule,
+        due_at=now,
+        fired_at=now,
     )
     order = repair_services.repair_create(
         by=worker,
@@ -139,6 +143,7 @@ def build_world() -> World:
     )
     saved_view = SavedView.objects.create(user=owner, name="SWP", query="tab=mine")
 
+    first_promise = Promise.objects.filter(subject_kind="case", subject_id=case.pk).first()
     world = World(
         customer_a=customer_a,
         customer_b=customer_b,
@@ -183,6 +188,6 @@ def build_world() -> World:
         "contracts/number": contract.number,
         "portal/number": contract.number,  # contracts/portal/<number>
         # A penalty line exists only once a promise is missed; the id names A's contract clock.
-        "penalties/line_id": f"{case.sla_clocks.first().pk}-{contract.penalty_rules.first().pk}",
+        "penalties/line_id": f"{first_promise.pk}-{contract.penalty_rules.first().pk}",
     }
     return world

@@ -12,8 +12,8 @@ from django.utils import translation
 
 from aftersales.cases import services as case_services
 from aftersales.contracts.models import ServiceContract
+from aftersales.contracts.penalties import penalty_rules_default
 from aftersales.sla.models import SlaPolicy
-from aftersales.sla.services import penalty_rules_default
 from tests import factories
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")

@@ -45,7 +45,9 @@ def escalated_case(contract_7x24, open_case):
 
 @pytest.fixture
 def firing(escalated_case):
-    return EscalationFiring.objects.get(case=escalated_case, rule__action="notify_managers")
+    return EscalationFiring.objects.get(
+        promise__subject_id=escalated_case.pk, rule__action="notify_managers"
+    )
 
 
 def get_page(user, case, when=NEXT_MORNING) -> str:
@@ -97,7 +99,7 @@ def test_acknowledgement_writes_the_services_activity_and_no_message(
 ):
     outbox = OutboxMessage.objects.count()
     post_ack(manager_response_centre, escalated_case, firing, data={"text": "已督办"})
-    activity = Activity.objects.get(case=escalated_case, actor=manager_response_centre)
+    activity = Activity.objects.of(escalated_case).get(actor=manager_response_centre)
     assert activity.kind == "notice" and activity.internal and activity.text == "已督办"
     assert activity.data == {"sla_rule": firing.rule_id, "in_time": True}
     assert OutboxMessage.objects.count() == outbox
@@ -107,7 +109,7 @@ def test_acknowledgement_without_a_note_records_the_rule(
     escalated_case, firing, manager_response_centre
 ):
     post_ack(manager_response_centre, escalated_case, firing, data={"text": " "})
-    activity = Activity.objects.get(case=escalated_case, actor=manager_response_centre)
+    activity = Activity.objects.of(escalated_case).get(actor=manager_response_centre)
     assert activity.text == f"Escalation answered: {firing.rule.name}"
 
 
@@ -137,14 +139,14 @@ def test_second_acknowledgement_shows_the_conflict_and_changes_nothing(
     escalated_case, firing, manager_response_centre, admin_user
 ):
     post_ack(manager_response_centre, escalated_case, firing)
-    activities = Activity.objects.filter(case=escalated_case).count()
+    activities = Activity.objects.of(escalated_case).count()
     response = post_ack(admin_user, escalated_case, firing, when=TWO_DAYS_LATER)
     firing.refresh_from_db()
     assert response.status_code == 409
     assert "This escalation was already answered." in response.content.decode()
     assert firing.acknowledged_by == manager_response_centre
     assert firing.acknowledged_at == NEXT_MORNING
-    assert Activity.objects.filter(case=escalated_case).count() == activities
+    assert Activity.objects.of(escalated_case).count() == activities
 
 
 @pytest.mark.parametrize("persona", ["seat", "engineer", "manager_general"])
@@ -158,13 +160,13 @@ def test_staff_without_the_level_see_the_card_but_no_form(request, escalated_cas
 def test_staff_without_the_level_are_refused_and_nothing_changes(
     request, escalated_case, firing, persona
 ):
-    activities = Activity.objects.filter(case=escalated_case).count()
+    activities = Activity.objects.of(escalated_case).count()
     response = post_ack(request.getfixturevalue(persona), escalated_case, firing)
     firing.refresh_from_db()
     assert response.status_code == 403
     assert "Only a manager of the escalated level can answer" in response.content.decode()
     assert firing.acknowledged_at is None and firing.acknowledged_by is None
-    assert Activity.objects.filter(case=escalated_case).count() == activities
+    assert Activity.objects.of(escalated_case).count() == activities
 
 
 def test_admin_may_answer_for_any_level(escalated_case, firing, admin_user):
@@ -246,7 +248,9 @@ def test_case_page_queries_do_not_grow_with_its_firings(
 
 
 def test_a_reminder_cannot_be_answered_even_by_an_admin(escalated_case, admin_user):
-    reminder = EscalationFiring.objects.filter(case=escalated_case, rule__action="remind").first()
+    reminder = EscalationFiring.objects.filter(
+        promise__subject_id=escalated_case.pk, rule__action="remind"
+    ).first()
     response = post_ack(admin_user, escalated_case, reminder)
     assert response.status_code == 409
     reminder.refresh_from_db()

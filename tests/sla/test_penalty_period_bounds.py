@@ -41,7 +41,7 @@ def test_api_reads_a_period_at_the_edges_of_the_range(api_as, manager, contract_
 def test_console_page_says_the_period_is_out_of_range(client, manager, contract_5x8):
     client.force_login(manager)
     query = {"contract": "HT-2026-001", "from": "0001-01-01", "to": "9999-12-31"}
-    response = client.get(reverse("sla:penalties"), query)
+    response = client.get(reverse("penalties:penalties"), query)
     assert response.status_code == 200
     assert response.context["error"] == DATE_OUT_OF_RANGE
     assert response.context["statement"] is None

@@ -9,10 +9,10 @@ import time_machine
 
 from aftersales.cases import services as case_services
 from aftersales.cases.models import Activity, ActivityKind, Case
+from aftersales.cases.services import recompute_open_cases
 from aftersales.contracts.models import ServiceContract
 from aftersales.core.errors import Forbidden
-from aftersales.sla.models import CaseClock, SlaPolicy
-from aftersales.sla.services import recompute_open_cases
+from aftersales.sla.models import Promise, SlaPolicy
 from tests.sla.conftest import FRIDAY_1630, assign, at
 
 
@@ -34,7 +34,7 @@ def test_raising_priority_recomputes_the_unfinished_deadlines(open_case, seat):
         case = case_services.case_change_priority(case=case, by=seat, priority="P1")
     assert case.diagnosis_due_at == at(2026, 3, 2, 11, 0)  # 1 h from opening, not 24 h
     assert Case.objects.get(pk=case.pk).diagnosis_due_at == at(2026, 3, 2, 11, 0)
-    activity = Activity.objects.filter(case=case, kind=ActivityKind.UPDATED).get()
+    activity = Activity.objects.of(case).filter(kind=ActivityKind.UPDATED).get()
     assert activity.data["priority"] == {"from": "P3", "to": "P1"}
 
 
@@ -52,7 +52,7 @@ def test_waiting_for_the_customer_banks_the_minutes_left(open_case, seat, engine
     with time_machine.travel(at(2026, 3, 2, 16, 0), tick=False):  # 6 h of 24 used
         case = case_services.case_wait(case=case, by=engineer, text="等待客户提供日志")
     assert case.diagnosis_due_at is None
-    clock = CaseClock.objects.get(case=case, target="diagnosis")
+    clock = Promise.objects.get(subject_kind="case", subject_id=case.pk, target="diagnosis")
     assert clock.remaining == dt.timedelta(hours=18)
     with time_machine.travel(at(2026, 3, 4, 9, 0), tick=False):  # two days later
         case = case_services.case_resume(case=case, by=engineer)
@@ -64,7 +64,7 @@ def test_response_in_time_is_recorded_as_met(open_case, seat, engineer):
     case = assign(open_case("P1", at(2026, 3, 2, 10, 0)), engineer, seat, at(2026, 3, 2, 10, 0))
     with time_machine.travel(at(2026, 3, 2, 10, 40), tick=False):
         case_services.case_respond(case=case, by=engineer, text="已联系")
-    clock = CaseClock.objects.get(case=case, target="response")
+    clock = Promise.objects.get(subject_kind="case", subject_id=case.pk, target="response")
     assert clock.met is True and clock.breached_at is None
 
 
@@ -83,7 +83,7 @@ def test_contract_signed_later_moves_open_cases_to_its_service_level(open_case, 
         assert recompute_open_cases(customer=customer_a) == 1
     case.refresh_from_db()
     assert case.contract.number == "HT-LATE" and case.response_due_at == at(2026, 2, 13, 17, 30)
-    assert Activity.objects.filter(case=case, kind=ActivityKind.UPDATED).exists()
+    assert Activity.objects.of(case).filter(kind=ActivityKind.UPDATED).exists()
 
 
 def test_closed_case_leaves_the_sweep(open_case, seat):

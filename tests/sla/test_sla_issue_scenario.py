@@ -6,10 +6,10 @@ import time_machine
 
 from aftersales.cases import services as case_services
 from aftersales.cases.models import Case
+from aftersales.contracts.penalties import penalty_statement
 from aftersales.notify.models import OutboxMessage
 from aftersales.notify.services import outbox_deliver_due
 from aftersales.sla.models import EscalationFiring
-from aftersales.sla.penalties import penalty_statement
 from tests.sla.conftest import FRIDAY_1630, assign, at, sweep
 
 
@@ -35,7 +35,7 @@ def test_nobody_responds_reminders_reassignment_manager_once_and_penalty(
 ):
     case = assign(open_case("P1"), engineer_east, seat, FRIDAY_1630)
     sweep(at(2026, 2, 13, 16, 59))
-    assert not EscalationFiring.objects.filter(case=case).exists()
+    assert not EscalationFiring.objects.filter(promise__subject_id=case.pk).exists()
     sweep(at(2026, 2, 13, 17, 0))  # 30 service minutes
     sweep(at(2026, 2, 14, 9, 15))  # 45 service minutes: second reminder and reassignment
     case.refresh_from_db()

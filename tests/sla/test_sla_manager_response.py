@@ -18,7 +18,9 @@ def test_p1_escalation_promises_a_manager_answer_within_24_hours(
 ):
     case = open_case("P1", at(2026, 3, 2, 22, 0))
     sweep(at(2026, 3, 2, 23, 0))
-    firing = EscalationFiring.objects.get(case=case, rule__action="notify_managers")
+    firing = EscalationFiring.objects.get(
+        promise__subject_id=case.pk, rule__action="notify_managers"
+    )
     assert firing.ack_due_at == at(2026, 3, 2, 23, 0) + dt.timedelta(hours=24)
     with time_machine.travel(at(2026, 3, 3, 8, 0), tick=False):
         escalation_acknowledge(firing_id=firing.pk, by=manager_response_centre, text="已督办")
@@ -31,6 +33,8 @@ def test_manager_of_another_level_cannot_answer_for_the_response_centre(
 ):
     case = open_case("P1", at(2026, 3, 2, 22, 0))
     sweep(at(2026, 3, 2, 23, 0))
-    firing = EscalationFiring.objects.get(case=case, rule__action="notify_managers")
+    firing = EscalationFiring.objects.get(
+        promise__subject_id=case.pk, rule__action="notify_managers"
+    )
     with pytest.raises(Forbidden):
         escalation_acknowledge(firing_id=firing.pk, by=manager_general)

@@ -9,11 +9,14 @@ import time_machine
 
 from aftersales.cases import services as case_services
 from aftersales.cases.models import Activity
-from aftersales.contracts.models import PenaltyRule
+from aftersales.contracts.models import PenaltyRule, PenaltyWaiver
+from aftersales.contracts.penalties import (
+    penalty_lines_for_case,
+    penalty_rules_default,
+    penalty_statement,
+    penalty_waive,
+)
 from aftersales.core.errors import Forbidden
-from aftersales.sla.models import PenaltyWaiver
-from aftersales.sla.penalties import penalty_lines_for_case, penalty_statement
-from aftersales.sla.services import penalty_rules_default, penalty_waive
 from tests.sla.conftest import assign, at, sweep
 
 
@@ -85,7 +88,7 @@ def test_manager_waives_a_line_with_a_reason_audited(missed_response, manager, c
     assert waived.waived and waived.payable == Decimal("0.00")
     waiver = PenaltyWaiver.objects.get()
     assert (waiver.waived_by, waiver.reason) == (manager, "客户同意免除：停电所致")
-    assert Activity.objects.filter(case=missed_response, data__waiver=waiver.pk).exists()
+    assert Activity.objects.of(missed_response).filter(data__waiver=waiver.pk).exists()
     assert penalty_statement(contract=contract_5x8).payable_total == Decimal("0.00")
 
 

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from aftersales.cases import services as case_services
-from aftersales.sla.models import PenaltyWaiver
+from aftersales.contracts.models import PenaltyWaiver
 from tests import factories
 from tests.sla.conftest import assign, at, sweep
 
@@ -87,7 +87,7 @@ def test_console_penalty_page_for_managers_only(
 
 
 def test_console_waive_form_records_the_waiver(client, manager, missed_response):
-    from aftersales.sla.penalties import penalty_lines_for_case
+    from aftersales.contracts.penalties import penalty_lines_for_case
 
     [line] = penalty_lines_for_case(case=missed_response)
     client.force_login(manager)

@@ -14,7 +14,9 @@ def test_sweep_down_for_an_hour_catches_up_with_one_message_per_step_marked_late
         open_case("P1", at(2026, 3, 2, 10, 0)), engineer_east, seat, at(2026, 3, 2, 10, 0)
     )
     report = sweep(at(2026, 3, 2, 11, 0))  # nothing ran since 10:00
-    firings = list(EscalationFiring.objects.filter(case=case).select_related("rule"))
+    firings = list(
+        EscalationFiring.objects.filter(promise__subject_id=case.pk).select_related("rule")
+    )
     assert {f.rule.name for f in firings} >= {
         "Response reminder at 30 min",
         "Response reminder at 45 min",
@@ -35,7 +37,7 @@ def test_sweep_twice_at_the_same_minute_fires_nothing_twice(open_case, seat, eng
     )
     sweep(at(2026, 3, 2, 10, 30))
     sweep(at(2026, 3, 2, 10, 30))
-    assert EscalationFiring.objects.filter(case=case).count() == 1
+    assert EscalationFiring.objects.filter(promise__subject_id=case.pk).count() == 1
     assert OutboxMessage.objects.filter(ref_id=case.number, kind="sla.reminder").count() == 4
 
 
@@ -90,3 +92,25 @@ def test_reassignment_picks_the_least_busy_engineer_of_the_region(
     sweep(at(2026, 2, 14, 9, 20))
     case.refresh_from_db()
     assert case.assignee == engineer_east2
+
+
+def test_sla_reassignment_goes_through_the_case_service_with_a_new_version(
+    open_case, seat, engineer_east, engineer_east2
+):
+    case = assign(
+        open_case("P1", at(2026, 3, 2, 10, 0)), engineer_east, seat, at(2026, 3, 2, 10, 0)
+    )
+    before = case.version
+    sweep(at(2026, 3, 2, 10, 45))
+    case.refresh_from_db()
+    assert case.assignee == engineer_east2 and case.version == before + 1
+    assert case.activities.filter(kind="assigned", data__sla_rule__isnull=False).count() == 1
+
+
+def test_sweep_moves_the_case_next_check_to_its_next_step(open_case, seat, engineer_east):
+    case = assign(
+        open_case("P1", at(2026, 3, 2, 10, 0)), engineer_east, seat, at(2026, 3, 2, 10, 0)
+    )
+    sweep(at(2026, 3, 2, 10, 30))
+    case.refresh_from_db()
+    assert case.next_sla_check_at == at(2026, 3, 2, 10, 45)

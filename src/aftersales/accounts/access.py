@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.backends import user_access
@@ -46,6 +47,22 @@ def customer_id_of(user: Any) -> int | None:
         return user.contact.customer_id
     except ObjectDoesNotExist:
         return None
+
+
+def scope_to_customer(
+    queryset: QuerySet, user: Any, *, staff_sees_all: bool, field: str = "customer_id"
+) -> QuerySet:
+    """The rows of `queryset` the user may see: all of them for staff allowed to
+    (`staff_sees_all`), a customer contact's own organisation's rows; Forbidden for anyone else.
+    """
+    if is_staff_member(user):
+        if staff_sees_all:
+            return queryset
+        raise Forbidden(NOT_ALLOWED)
+    customer_id = customer_id_of(user)
+    if customer_id is None:
+        raise Forbidden(NOT_ALLOWED)
+    return queryset.filter(**{field: customer_id})
 
 
 def can(user: Any, permission: str) -> bool:

@@ -7,6 +7,7 @@ from aftersales.accounts import services
 from aftersales.accounts.access import customer_id_of, user_roles
 from aftersales.accounts.endpoint_access import PUBLIC, SIGNED_IN, access
 from aftersales.accounts.models import ApiToken
+from aftersales.core.openapi import documented
 from aftersales.core.schema_types import PASSWORD_MAX
 
 router = Router(tags=["auth"])
@@ -30,7 +31,8 @@ class MeOut(Schema):
     time_zone: str
 
 
-@router.post("/auth/token", response={200: TokenOut}, auth=None)
+# 403: wrong username or password; 429: too many failures for this (username, address).
+@router.post("/auth/token", response={200: TokenOut}, auth=None, openapi_extra=documented(403, 429))
 @access(PUBLIC)
 def token_create(request: HttpRequest, payload: TokenIn):
     user = services.credentials_check(

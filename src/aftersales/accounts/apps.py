@@ -9,7 +9,13 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from aftersales.accounts.models import User
         from aftersales.accounts.roles import sync_role_groups
+        from aftersales.core.subjects import register_subject
+
+        register_subject(User, "user", kinds=[("role_granted", _("Role granted"))])
 
         # Permissions exist only after every app migrated, so groups are synced then.
         post_migrate.connect(sync_role_groups, dispatch_uid="aftersales.sync_role_groups")

@@ -24,6 +24,7 @@ from aftersales.accounts.throttle import (
     login_failures_clear,
     login_is_throttled,
 )
+from aftersales.core import timeline
 from aftersales.core.errors import Forbidden, Invalid
 
 TOKEN_PREFIX = "as_"
@@ -137,6 +138,15 @@ def user_create(
     user.save()
     group, _created = Group.objects.get_or_create(name=role)
     user.groups.add(group)
+    # Who granted which role is audited (rule 3); the login itself is the subject.
+    timeline.record(
+        subject=user,
+        actor=by,
+        kind="role_granted",
+        text=role,
+        internal=True,
+        changes={"role": [None, role]},
+    )
     return user
 
 

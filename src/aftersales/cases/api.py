@@ -18,6 +18,7 @@ from aftersales.cases.schemas import (
     CasePage,
     CommentIn,
     EscalateIn,
+    OnsiteIn,
     OptionalTextIn,
     SimilarOut,
     TextIn,
@@ -39,6 +40,23 @@ _OPTIONAL_VERSION_BODY = {
         "content": {
             "application/json": {
                 "schema": {"type": "object", "properties": {"version": {"type": "integer"}}}
+            }
+        },
+    }
+}
+_ONSITE_BODY = {
+    "requestBody": {
+        "required": False,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "at": {"type": "string", "format": "date-time"},
+                        "text": {"type": "string"},
+                        "version": {"type": "integer"},
+                    },
+                }
             }
         },
     }
@@ -330,6 +348,38 @@ for _path, (_action, _rule) in {
         response=CaseDetailOut,
         operation_id=f"case_{_path}",
         openapi_extra=_OPTIONAL_TEXT_BODY,
+    )
+
+
+def _onsite_action(action):
+    def endpoint(request: HttpRequest, number: str):
+        payload = _optional_body(request, OnsiteIn)
+        action(
+            case=_visible(request, number),
+            by=request.auth,
+            at=payload.at,
+            text=payload.text,
+            version=payload.version,
+        )
+        return _detail(request, number)
+
+    return endpoint
+
+
+# The engineer's visit: the engineers on the case, or the seat recording what they phoned in.
+_ONSITE = staff_perm("cases.work_case", "cases.assign_case", any_of=True)
+for _path, _action in {
+    "depart": services.case_depart,
+    "arrive": services.case_arrive,
+    "finish": services.case_finish,
+}.items():
+    router.add_api_operation(
+        f"/cases/{{number}}/{_path}",
+        ["POST"],
+        access(_ONSITE)(_onsite_action(_action)),
+        response=CaseDetailOut,
+        operation_id=f"case_{_path}",
+        openapi_extra=_ONSITE_BODY,
     )
 
 

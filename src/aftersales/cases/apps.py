@@ -9,6 +9,16 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from aftersales.cases.lookup import open_cases_section
+        from aftersales.cases.models import ActivityKind, Case
+        from aftersales.core.subjects import register_subject
         from aftersales.registry.lookup import register_section
 
         register_section("open_cases", open_cases_section)
+        register_subject(Case, "case", kinds=ActivityKind.choices)
+        # The promise engine's subject kind "case", and coverage changes (contracts.hooks).
+        from aftersales.cases import promises
+        from aftersales.cases.services import cases_follow_coverage
+        from aftersales.contracts.hooks import on_coverage_changed
+
+        promises.register()
+        on_coverage_changed(cases_follow_coverage)

@@ -2,60 +2,60 @@
 
 Each hook runs inside the action's transaction with the case row locked, after the action
 changed the case's status, and keeps the case's SLA fields (due moments, next sweep check)
-in step with its clocks.
+in step with its promises (cases.promises).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from aftersales.cases import promises
 from aftersales.cases.models import Case
-from aftersales.sla import clockwork
 from aftersales.sla.models import Target
 
 
 def on_create(case: Case, now: dt.datetime) -> None:
     """Before the new case is saved: policy, contract, calendar and due moments."""
-    case._sla_clocks = clockwork.prepare(case, now)
+    case._sla_clocks = promises.prepare(case, now)
 
 
 def on_created(case: Case) -> None:
-    """After the new case is saved: store the clocks on_create computed."""
-    clockwork.start(case, getattr(case, "_sla_clocks", []))
+    """After the new case is saved: store the promises on_create computed."""
+    promises.start(case, getattr(case, "_sla_clocks", []))
 
 
 def on_priority_change(case: Case, now: dt.datetime) -> bool:
-    return clockwork.recompute(case, now)
+    return promises.recompute(case, now)
 
 
 def on_wait(case: Case, now: dt.datetime) -> None:
-    clockwork.pause(case, now)
+    promises.pause(case, now)
 
 
 def on_resume(case: Case, now: dt.datetime) -> None:
-    clockwork.resume(case, now)
+    promises.resume(case, now)
 
 
 def on_respond(case: Case, now: dt.datetime) -> None:
-    clockwork.complete(case, [Target.RESPONSE], now)
+    promises.complete(case, [Target.RESPONSE], now)
 
 
 def on_diagnose(case: Case, now: dt.datetime) -> None:
-    clockwork.complete(case, [Target.RESPONSE, Target.DIAGNOSIS], now)
+    promises.complete(case, [Target.RESPONSE, Target.DIAGNOSIS], now)
 
 
 def on_resolve(case: Case, now: dt.datetime) -> None:
-    clockwork.complete(case, [Target.RESPONSE, Target.DIAGNOSIS, Target.RESOLUTION], now)
+    promises.complete(case, [Target.RESPONSE, Target.DIAGNOSIS, Target.RESOLUTION], now)
 
 
 def on_onsite_arrival(case: Case, now: dt.datetime) -> None:
     """For the field-service visit that records the engineer's arrival."""
-    clockwork.complete(case, [Target.ONSITE], now)
+    promises.complete(case, [Target.ONSITE], now)
 
 
 def on_close(case: Case, now: dt.datetime) -> None:
-    clockwork.stop(case, now)
+    promises.stop(case, now)
 
 
 def on_reopen(case: Case, now: dt.datetime) -> None:
-    clockwork.reopen(case, now)
+    promises.reopen(case, now)

@@ -469,7 +469,9 @@ def _customers(demo: Demo) -> list[Customer]:
 
 
 def _existing_keys() -> set[int]:
-    found = Activity.objects.filter(kind=ActivityKind.CREATED, data__has_key=DEMO_KEY)
+    found = Activity.objects.filter(
+        subject_kind="case", kind=ActivityKind.CREATED, data__has_key=DEMO_KEY
+    )
     return {int(key) for key in found.values_list(f"data__{DEMO_KEY}", flat=True)}
 
 

@@ -31,7 +31,11 @@ from aftersales.cases.uploads import ATTACHMENT_TYPES, SIGNED_FORM_TYPES, check_
 from aftersales.cases.views import raise_http
 from aftersales.core.db import id_or_none
 from aftersales.core.errors import ApplicationError, Conflict, Invalid, NotFound
-from aftersales.core.schema_types import DATE_OUT_OF_RANGE, date_in_range
+from aftersales.core.schema_types import (
+    DATE_OUT_OF_RANGE,
+    NOT_AN_ISO_DATETIME,
+    date_in_range,
+)
 from aftersales.sla import selectors as sla_selectors
 from aftersales.sla import services as sla_services
 
@@ -74,6 +78,7 @@ def _context(request: HttpRequest, case: Case, **extra: Any) -> dict:
     now = timezone.now()
     participants = list(case.participants.all())
     actions = selectors.available_actions(user=user, case=case)
+    onsite = services.onsite_steps(user, case)
     context = {
         "case": case,
         "now": now,
@@ -84,7 +89,8 @@ def _context(request: HttpRequest, case: Case, **extra: Any) -> dict:
         "participants": participants,
         "watching": preferences.is_watching(case=case, user=user),
         "vendor_cases": _vendor_cases(case),
-        "has_actions": any(a != "comment" for a in actions),
+        "has_actions": any(a != "comment" for a in actions) or bool(onsite["steps"]),
+        "onsite": onsite,
         "vendor_case_states": VendorCaseState.choices,
         "approvals": list(case.approvals.select_related("recorded_by")),
         "decisions": ApprovalDecision.choices,
@@ -202,6 +208,21 @@ def _approval(request: HttpRequest, case: Case, version: int | None) -> Any:
     )
 
 
+def _onsite_action(service: Callable[..., Any]) -> Callable[..., Any]:
+    def run(request: HttpRequest, case: Case, version: int | None) -> Any:
+        value = request.POST.get("at", "").strip()
+        try:
+            # A phone's datetime-local input: naive, in the user's zone (the service makes it so).
+            at = dt.datetime.fromisoformat(value) if value else None
+        except ValueError as exc:
+            raise Invalid(NOT_AN_ISO_DATETIME, field="at") from exc
+        if at is not None and not date_in_range(at):
+            raise Invalid(DATE_OUT_OF_RANGE, field="at")
+        return service(case=case, by=request.user, at=at, text=_text(request), version=version)
+
+    return run
+
+
 def _text_action(service: Callable[..., Any]) -> Callable[..., Any]:
     def run(request: HttpRequest, case: Case, version: int | None) -> Any:
         return service(case=case, by=request.user, text=_text(request), version=version)
@@ -225,6 +246,9 @@ ACTIONS: dict[str, Callable[[HttpRequest, Case, int | None], Any]] = {
     "cancel": _text_action(services.case_close),
     "reopen": _text_action(services.case_reopen),
     "approval": _approval,
+    "depart": _onsite_action(services.case_depart),
+    "arrive": _onsite_action(services.case_arrive),
+    "finish": _onsite_action(services.case_finish),
 }
 
 

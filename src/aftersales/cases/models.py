@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.db import PlannedQuerySet
+from aftersales.core.models import Activity, ActivityQuerySet  # the one timeline (also re-exported)
 
 
 class Priority(models.TextChoices):
@@ -273,6 +274,11 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def activities(self) -> ActivityQuerySet:
+        """This case's timeline rows (core.Activity, subject kind "case"), in order."""
+        return Activity.objects.filter(subject_kind="case", subject_id=self.pk).order_by("at", "id")
+
 
 class ActivityKind(models.TextChoices):
     CREATED = "created", _("Case opened")
@@ -296,34 +302,9 @@ class ActivityKind(models.TextChoices):
     ATTACHMENT = "attachment", _("Attachment added")
     EMAIL = "email", _("E-mail received")
     NOTICE = "notice", _("Notice")
-
-
-class Activity(models.Model):
-    """One action on a case (rule 3): the timeline, the audit trail and the reports read it."""
-
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="activities")
-    at = models.DateTimeField(_("at"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
-    text = models.TextField(_("text"), blank=True)
-    internal = models.BooleanField(_("internal note"), default=False)
-    data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        verbose_name = _("activity")
-        verbose_name_plural = _("activities")
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["case", "at", "id"], name="activity_case_timeline_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+    DEPARTED = "departed", _("Departed for the site")
+    ARRIVED = "arrived", _("Arrived onsite")
+    FINISHED = "finished", _("Onsite work finished")
 
 
 class CaseCounter(models.Model):
@@ -343,7 +324,11 @@ def attachment_upload_to(instance: Attachment, filename: str) -> str:
 class Attachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
     activity = models.ForeignKey(
-        Activity, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+        "core.Activity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
     )
     file = models.FileField(upload_to=attachment_upload_to)
     name = models.CharField(_("file name"), max_length=200)
@@ -497,7 +482,7 @@ class InboundEmail(models.Model):
         related_name="inbound_emails",
     )
     activity = models.ForeignKey(
-        Activity, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "core.Activity", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     status = models.CharField(_("status"), max_length=10, choices=InboundEmailStatus.choices)
     triage_reason = models.CharField(

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from aftersales.cases.models import ApprovalDecision, Channel, Priority, ServiceMode, Status
 from aftersales.core.schema_types import (
     Date,
+    DateTime,
     LongText,
     MediumText,
     ShortText,
@@ -118,6 +119,12 @@ class TextIn(VersionIn):
 
 class OptionalTextIn(VersionIn):
     text: LongText = ""
+
+
+class OnsiteIn(OptionalTextIn):
+    """A step of the engineer's visit; `at` (default now) when it happened."""
+
+    at: DateTime | None = None
 
 
 class AssignIn(VersionIn):

@@ -15,21 +15,17 @@ SQLite: an FTS5 table `cases_case_fts(public, internal)` keyed by the case id, w
 
 from __future__ import annotations
 
-import logging
+import functools
 import re
 from collections.abc import Sequence
+from types import ModuleType
 from typing import Any
 
-import jieba
 from django.db import connection
 from django.db.models import BooleanField, F, FloatField, Func, QuerySet, Value
 
 from aftersales.cases.models import Case
-
-# jieba builds its prefix dictionary on first use (~1 s); do it at import, once per process,
-# so no request pays for it (gunicorn imports the URLconf, hence this module, in each worker).
-jieba.setLogLevel(logging.WARNING)
-jieba.initialize()
+from aftersales.lib import wordfreq
 
 _SPACES = re.compile(r"\s+")
 MAX_DOCUMENT_CHARS = 100_000
@@ -40,9 +36,25 @@ MAX_QUERY_WORDS = 8
 FTS_TABLE = "cases_case_fts"
 
 
+@functools.cache
+def _jieba() -> ModuleType:
+    """jieba with its dictionary loaded, only in processes that index or search (web workers
+    at start, see warm_up; the Huey consumer when a task first needs it).
+
+    The dictionary is lib.wordfreq's compact table (~10 MiB) rather than jieba's own dict
+    (~55 MiB a process); the words found are the same.
+    """
+    return wordfreq.load_jieba()
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary now, so that no request pays for it (web workers call this)."""
+    _jieba()
+
+
 def tokens(text: str) -> list[str]:
     """Words of a Chinese or English text, lower-cased, for indexing and for queries."""
-    words = (w.strip().lower() for w in jieba.cut_for_search(text or ""))
+    words = (w.strip().lower() for w in _jieba().cut_for_search(text or ""))
     return [w for w in words if w and not _is_punctuation(w)]
 
 

@@ -14,11 +14,14 @@ from aftersales.accounts.access import can, customer_id_of, has_role
 from aftersales.accounts.models import User
 from aftersales.accounts.roles import Role
 from aftersales.cases import search
-from aftersales.cases.models import OPEN_STATUSES, Activity, Case, CaseType
+from aftersales.cases.models import OPEN_STATUSES, Case, CaseType
+from aftersales.core import timeline
 from aftersales.core.errors import NotFound
 from aftersales.core.memo import ConfigMemo
+from aftersales.core.models import Activity
 from aftersales.registry.models import Customer, Vendor
-from aftersales.sla.models import CaseClock
+from aftersales.sla import selectors as sla_selectors
+from aftersales.sla.models import Promise
 
 NOT_FOUND = _("Not found.")
 # Lists count at most this many matches (and say so): see core.pagination.
@@ -53,10 +56,8 @@ def case_get_for_user(*, user: Any, number: str) -> Case:
 
 
 def activities_for_user(*, user: Any, case: Case) -> QuerySet[Activity]:
-    qs = case.activities.select_related("actor").order_by("at", "id")
-    if not can(user, "cases.view_internal"):
-        qs = qs.filter(internal=False)
-    return qs
+    """The case's timeline as the user may see it (customers' contacts: no internal rows)."""
+    return timeline.for_subject("case", case.pk, include_internal=can(user, "cases.view_internal"))
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,9 @@ def _queue(qs: QuerySet[Case], *, user: Any, queue: str) -> QuerySet[Case]:
         )
     if queue == "breached":
         # Open cases with a recorded SLA breach (the sweep records them as due moments pass).
-        broken = CaseClock.objects.filter(case=OuterRef("pk"), breached_at__isnull=False)
+        broken = Promise.objects.filter(
+            subject_kind="case", subject_id=OuterRef("pk"), breached_at__isnull=False
+        )
         return qs.filter(Exists(broken), status__in=OPEN_STATUSES)
     if queue == "watched":
         return qs.filter(watches__user=user)
@@ -156,6 +159,14 @@ def text_search(qs: QuerySet[Case], query: str, *, internal: bool = False) -> Qu
     Internal notes count only with `internal=True` (staff allowed to read them).
     """
     return search.filter_cases(qs, query, internal=internal)
+
+
+def with_promises(cases: list[Case], now: dt.datetime) -> list[Case]:
+    """Give each case of a list page `.promises` (sla ClockViews): one query for the page."""
+    views = sla_selectors.promise_views_for("case", [c.pk for c in cases], now)
+    for case in cases:
+        case.promises = views.get(case.pk, [])
+    return cases
 
 
 WORKER_ACTIONS = frozenset({"respond", "diagnose", "wait", "resume", "escalate", "rma", "resolve"})

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +88,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     sort = f.value("sort") or "-created"
     qs = selectors.case_search(user=request.user, filters=filters).order_by(*SORT_ORDER[sort])
     page = console_page(request, qs, per_page=PER_PAGE, cap=selectors.CASE_COUNT_CAP)
+    selectors.with_promises(page.object_list, timezone.now())
     context = {
         "page": page,
         "filters": f,

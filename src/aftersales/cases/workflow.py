@@ -8,6 +8,8 @@ OPEN = frozenset(
     {Status.NEW, Status.ASSIGNED, Status.RESPONDED, Status.IN_PROGRESS, Status.WAITING}
 )
 WORKING = frozenset({Status.RESPONDED, Status.IN_PROGRESS, Status.WAITING})
+# An engineer may be on the way or onsite from the moment the case is assigned.
+ONSITE_WORK = WORKING | {Status.ASSIGNED}
 
 # action -> states it may start from
 ALLOWED_FROM: dict[str, frozenset[str]] = {
@@ -28,6 +30,9 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     "comment": frozenset(Status.values),
     "update": OPEN,
     "approval": OPEN,
+    "depart": ONSITE_WORK,
+    "arrive": ONSITE_WORK,
+    "finish": ONSITE_WORK,
 }
 
 # Actions a major request may take before its approval says yes.

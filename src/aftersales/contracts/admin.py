@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from aftersales.contracts.models import PenaltyRule, ServiceContract, WarrantyTerm
+from aftersales.contracts.models import PenaltyRule, PenaltyWaiver, ServiceContract, WarrantyTerm
 
 
 class PenaltyRuleInline(admin.TabularInline):
@@ -33,3 +33,20 @@ class WarrantyTermAdmin(admin.ModelAdmin):
     list_display = ("__str__", "kind", "product_model", "months", "starts_from", "is_active")
     list_filter = ("kind", "starts_from", "is_active")
     raw_id_fields = ("product_model",)
+
+
+@admin.register(PenaltyWaiver)
+class PenaltyWaiverAdmin(admin.ModelAdmin):
+    """Waivers are audit rows: written by contracts.penalties.penalty_waive, read here."""
+
+    list_display = ("promise", "rule", "waived_by", "waived_at", "reason")
+    list_select_related = ("promise", "rule", "waived_by")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

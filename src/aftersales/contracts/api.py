@@ -21,6 +21,7 @@ from aftersales.contracts.schemas import (
     ContractRenewIn,
 )
 from aftersales.core.errors import Invalid, NotFound
+from aftersales.core.openapi import documented
 from aftersales.core.pagination import Limit, Offset, page
 from aftersales.core.schema_types import SearchText
 from aftersales.registry import selectors as registry_selectors
@@ -153,7 +154,8 @@ def contract_renew(request: HttpRequest, number: str, payload: ContractRenewIn):
     return Status(201, contract_out(contract))
 
 
-@router.get("/entitlement", response=AssetEntitlementOut)
+# 404: no asset with that serial number that this user may see.
+@router.get("/entitlement", response=AssetEntitlementOut, openapi_extra=documented(404))
 @access(scoped("registry.view_asset"))
 def entitlement(request: HttpRequest, serial: str = Query(..., max_length=80)):
     """The entitlement (保修状态) of an asset today, as the seat sees it at intake."""

@@ -9,6 +9,10 @@ class ContractsConfig(AppConfig):
 
     def ready(self) -> None:
         from aftersales.contracts.lookup import contracts_section
+        from aftersales.contracts.models import ServiceContract, WarrantyTerm
+        from aftersales.core.subjects import register_subject
         from aftersales.registry.lookup import register_section
 
         register_section("contracts", contracts_section)
+        register_subject(ServiceContract, "contract")
+        register_subject(WarrantyTerm, "warranty_term")

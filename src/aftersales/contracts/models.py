@@ -97,7 +97,9 @@ class PenaltyRule(models.Model):
     contract = models.ForeignKey(
         ServiceContract, on_delete=models.CASCADE, related_name="penalty_rules"
     )
-    target = models.CharField(_("target"), max_length=12, choices=Target.choices)
+    # Which promises it applies to: a registered subject kind and one of its target codes.
+    subject_kind = models.CharField(_("subject kind"), max_length=24, default="case")
+    target = models.CharField(_("target"), max_length=32)
     basis = models.CharField(_("basis"), max_length=12, choices=Basis.choices)
     # xgettext:no-python-format
     percent_of_value = models.DecimalField(_("% of contract value"), max_digits=5, decimal_places=2)
@@ -107,7 +109,7 @@ class PenaltyRule(models.Model):
         verbose_name_plural = _("penalty rules")
         constraints = [
             models.UniqueConstraint(
-                fields=["contract", "target", "basis"], name="penalty_rule_once"
+                fields=["contract", "subject_kind", "target", "basis"], name="penalty_rule_once"
             )
         ]
 
@@ -174,3 +176,28 @@ class WarrantyTerm(models.Model):
     def __str__(self) -> str:
         what = self.product_model or self.get_kind_display()
         return f"{what}: {self.months}"
+
+
+class PenaltyWaiver(models.Model):
+    """A manager waived one penalty line (a missed promise under one rule): who, when, why."""
+
+    promise = models.ForeignKey("sla.Promise", on_delete=models.PROTECT, related_name="waivers")
+    rule = models.ForeignKey(PenaltyRule, on_delete=models.PROTECT, related_name="waivers")
+    reason = models.TextField(_("reason"))
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("waived by"), on_delete=models.PROTECT
+    )
+    waived_at = models.DateTimeField(_("waived at"))
+
+    class Meta:
+        ordering = ["-waived_at"]
+        verbose_name = _("penalty waiver")
+        verbose_name_plural = _("penalty waivers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["promise", "rule"], name="contracts_penalty_waived_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.promise_id}-{self.rule_id}"

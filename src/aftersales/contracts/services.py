@@ -10,16 +10,18 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.access import can, is_staff_member
-from aftersales.contracts.entitlement import entitlement_for, service_level_label
+from aftersales.contracts.entitlement import service_level_label
+from aftersales.contracts.hooks import coverage_changed
 from aftersales.contracts.models import ServiceContract, WarrantyStart, WarrantyTerm
+from aftersales.contracts.penalties import penalty_rules_default
 from aftersales.contracts.selectors import forget_coverage
+from aftersales.core import timeline
 from aftersales.core.errors import Forbidden, Invalid
 from aftersales.registry.models import Asset, Customer, ProductKind, ProductModel, Project
 from aftersales.sla.models import SlaPolicy
@@ -54,12 +56,7 @@ def warning_days() -> tuple[int, ...]:
     return tuple(sorted({int(d) for d in days if int(d) >= 0}, reverse=True))
 
 
-# --- the SLA engine owns penalties and deadlines; imported late (sla imports contracts) ---
-
-
 def _default_penalties(contract: ServiceContract) -> None:
-    from aftersales.sla.services import penalty_rules_default
-
     penalty_rules_default(contract=contract)
 
 
@@ -148,6 +145,16 @@ def _apply_included(contract: ServiceContract, included: dict[str, Any]) -> None
 
 # --- contracts -----------------------------------------------------------------------------
 
+# What a contract's history shows old → new ("who changed a contract's value").
+AUDITED_FIELDS = [
+    "sla_policy", "starts_on", "ends_on", "value", "free_upgrades_until",
+    "inspections_per_year", "onsite_visits", "remote_support", "training_days", "notes",
+    "service_manager",
+]  # fmt: skip
+TERM_FIELDS = [
+    "product_model", "kind", "months", "starts_from", "service_level", "exclusions", "is_active"
+]  # fmt: skip
+
 
 @transaction.atomic
 def contract_create(
@@ -197,6 +204,14 @@ def contract_create(
     contract.assets.set(assets)
     contract.projects.set(projects)
     _default_penalties(contract)
+    timeline.record(
+        subject=contract,
+        actor=by,
+        kind="renewed" if renewed_from else "created",
+        internal=True,
+        text=str(contract),
+        changes={"value": [None, str(contract.value)]},
+    )
     entitlement_refresh_open_cases(customer=customer, by=by)
     return contract
 
@@ -218,6 +233,8 @@ def contract_update(
     if not can(by, "contracts.change_servicecontract"):
         raise Forbidden(NOT_ALLOWED)
     contract = ServiceContract.objects.select_for_update().get(pk=contract.pk)
+    before = timeline.snapshot(contract, AUDITED_FIELDS)
+    coverage = {}
     if service_level is not None:
         contract.sla_policy = _policy(service_level)
     starts_on = starts_on or contract.starts_on
@@ -232,10 +249,16 @@ def contract_update(
             contract.assets.all() if assets is None else assets,
             contract.projects.all() if projects is None else projects,
         )
+        coverage = timeline.changes_between(
+            {"assets": contract.assets.all(), "projects": contract.projects.all()},
+            {"assets": new_assets, "projects": new_projects},
+        )
         contract.assets.set(new_assets)
         contract.projects.set(new_projects)
     _apply_included(contract, included)
     contract.save()
+    changes = {**timeline.changes_between(before, contract), **coverage}
+    timeline.record(subject=contract, actor=by, kind="updated", internal=True, changes=changes)
     entitlement_refresh_open_cases(customer=contract.customer, by=by)
     return contract
 
@@ -294,6 +317,13 @@ def contract_set_active(*, by: Any, contract: ServiceContract, active: bool) -> 
         is_active=active, updated_at=timezone.now()
     )
     forget_coverage()
+    timeline.record(
+        subject=contract,
+        actor=by,
+        kind="reactivated" if active else "deactivated",
+        internal=True,
+        changes={"is_active": [contract.is_active, active]},
+    )
     contract.is_active = active
     entitlement_refresh_open_cases(customer=contract.customer, by=by)
     return contract
@@ -398,11 +428,20 @@ def warranty_term_save(
         clash = clash.exclude(pk=term.pk)
     if is_active and clash.exists():
         raise Invalid(TERM_EXISTS, field="kind")
+    before = timeline.snapshot(term, TERM_FIELDS) if term else None
     term = term or WarrantyTerm()
     term.product_model, term.kind, term.months = product_model, kind, months
     term.starts_from, term.service_level = starts_from, service_level
     term.exclusions, term.is_active = (exclusions or "").strip(), is_active
     term.save()
+    timeline.record(
+        subject=term,
+        actor=by,
+        kind="updated" if before else "created",
+        internal=True,
+        text=str(term),
+        changes=timeline.changes_between(before or {}, term, TERM_FIELDS),
+    )
     return term
 
 
@@ -411,49 +450,7 @@ def warranty_term_save(
 
 @transaction.atomic
 def entitlement_refresh_open_cases(*, customer: Customer, by: Any = None) -> int:
-    """Re-decide the entitlement of the customer's open cases; log each change on the case.
-
-    Called after a contract or an asset's acceptance date changes; then asks the SLA engine
-    to recompute deadlines (sla.services.recompute_open_cases). Returns the number of cases
-    whose entitlement changed.
-    """
-    # Imported here: cases depends on contracts, not the other way round at import time.
-    from aftersales.cases.models import OPEN_STATUSES, Activity, ActivityKind, Case
-
-    today = timezone.localdate()
-    now = timezone.now()
-    changed = 0
-    cases = (
-        Case.objects.select_for_update(of=("self",))
-        .filter(customer=customer, status__in=OPEN_STATUSES)
-        .select_related("asset__product_model")
-    )
-    for case in cases:
-        ent = entitlement_for(asset=case.asset, on=today, customer=customer)
-        reason = ent.reason[:300]
-        if (case.entitlement_status, case.entitlement_reason) == (ent.status, reason):
-            continue
-        Activity.objects.create(
-            case=case,
-            at=now,
-            actor=by if getattr(by, "is_authenticated", False) else None,
-            kind=ActivityKind.UPDATED,
-            text=_t("Entitlement: %(reason)s (was: %(old)s)")
-            % {"reason": reason, "old": case.entitlement_reason or "—"},
-            data={
-                "entitlement": ent.status,
-                "previous": case.entitlement_status,
-                "contract": ent.contract,
-            },
-        )
-        Case.objects.filter(pk=case.pk).update(
-            entitlement_status=ent.status,
-            entitlement_reason=reason,
-            version=F("version") + 1,
-            updated_at=now,
-        )
-        changed += 1
-    from aftersales.sla.services import recompute_open_cases
-
-    recompute_open_cases(customer=customer)
-    return changed
+    """Coverage changed (a contract, its coverage or an asset's acceptance date): the modules
+    re-decide their open subjects (contracts.hooks; cases refreshes entitlement and promises).
+    Returns the number of cases whose entitlement changed."""
+    return coverage_changed(customer=customer, by=by)

@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from aftersales.accounts.access import is_staff_member
 from aftersales.accounts.decorators import permission_required
 from aftersales.contracts import forms, selectors, services
 from aftersales.contracts.entitlement import service_level_label
 from aftersales.contracts.models import ServiceContract
+from aftersales.core import timeline
 from aftersales.core.errors import ApplicationError, Invalid, NotFound
 from aftersales.core.pagination import console_page
 from aftersales.registry import selectors as registry_selectors
@@ -87,6 +89,10 @@ def contract_detail(request: HttpRequest, number: str) -> HttpResponse:
             "penalty_rules": contract.penalty_rules.all(),
             "in_force": contract.is_active and contract.starts_on <= today <= contract.ends_on,
             "days_left": (contract.ends_on - today).days,
+            # Staff only: contract changes are internal rows (who changed the value, when).
+            "history": timeline.for_subject("contract", contract.pk, include_internal=True)
+            if is_staff_member(request.user)
+            else None,
         },
     )
 

@@ -32,8 +32,11 @@ def is_json(content_type: str) -> bool:
     return content_type == "application/json" or content_type.endswith("+json")
 
 
-def refuse_nul_and_depth(data: Any, *, root: tuple[str | int, ...] = ("body",)) -> None:
-    """Raise Invalid at the first string holding NUL or the first value nested too deep.
+def refuse_nul_and_depth(
+    data: Any, *, root: tuple[str | int, ...] = ("body",), nul: bool = True
+) -> None:
+    """Raise Invalid at the first value nested too deep, or (with `nul`) the first string
+    holding NUL.
 
     Walks with a stack of its own: the body may be as deep as json.loads allowed (~1,000).
     """
@@ -42,6 +45,12 @@ def refuse_nul_and_depth(data: Any, *, root: tuple[str | int, ...] = ("body",)) 
         value, path = stack.pop()
         if len(path) > MAX_JSON_DEPTH:
             raise Invalid(BODY_TOO_DEEP, loc=root)
+        if not nul:
+            if isinstance(value, dict):
+                stack.extend((item, (*path, key)) for key, item in value.items())
+            elif isinstance(value, list):
+                stack.extend((item, (*path, i)) for i, item in enumerate(value))
+            continue
         if isinstance(value, str):
             if "\x00" in value:
                 raise _invalid_at(NUL_REFUSED, root + path)
@@ -76,8 +85,19 @@ def json_body(request: HttpRequest) -> Any:
         raise Invalid(BODY_TOO_DEEP) from exc
     except ValueError as exc:
         raise ApplicationError(BODY_NOT_JSON) from exc
-    refuse_nul_and_depth(data)
+    # NUL is refused in what the operation reads, once validated (refuse_nul_in_values): a
+    # key no operation reads is ignored like any unknown key, whatever it holds.
+    refuse_nul_and_depth(data, nul=False)
     return data
+
+
+def refuse_nul_in_values(values: dict[str, Any]) -> None:
+    """Raise Invalid at the first NUL in an operation's validated input (models' fields only)."""
+    for name, value in values.items():
+        if isinstance(value, pydantic.BaseModel):
+            refuse_nul_and_depth(value.model_dump(), root=("body",))
+        elif isinstance(value, str | list | dict):
+            refuse_nul_and_depth(value, root=("body", name))
 
 
 def refuse_nul_in(data: MultiValueDict, *, loc: str) -> None:
@@ -107,8 +127,10 @@ def optional_body(request: HttpRequest, schema: type[Schema]) -> Schema:
     """Parse a JSON body that may be left out altogether (take-over, confirm, sign-off)."""
     data = json_body(request)
     try:
-        return schema.model_validate(data if isinstance(data, dict) else {})
+        payload = schema.model_validate(data if isinstance(data, dict) else {})
     except pydantic.ValidationError as exc:
         errors = exc.errors()
         field = str(errors[0]["loc"][-1]) if errors and errors[0]["loc"] else None
         raise Invalid(BODY_INVALID, field=field) from exc
+    refuse_nul_in_values({"body": payload})
+    return payload

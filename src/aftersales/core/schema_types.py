@@ -66,13 +66,45 @@ def _in_range(value: dt.date) -> dt.date:
     return value
 
 
+# The same rules as patterns in the OpenAPI, so a client (or a fuzzer) knows them up front:
+# years 1900..2999, real days of the month (29 February in leap years only), and times whose
+# parts Python accepts (no leap second, offsets under 24 hours).
+_YEAR = r"(?:19|2\d)\d\d"
+_LEAP_YEAR = r"(?:(?:19|2\d)(?:0[48]|[2468][048]|[13579][26])|2000|2400|2800)"
+_DAY = (
+    rf"(?:{_YEAR}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])"
+    r"|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)"
+    rf"|{_LEAP_YEAR}-02-29)"
+)
+_TIME = r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?"
+_OFFSET = r"(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)"
+DATE_PATTERN = rf"^{_DAY}$"
+DATETIME_PATTERN = rf"^{_DAY}T{_TIME}{_OFFSET}?$"
+
+
+class _Pattern:
+    """Publish a pattern in the JSON schema of a type validated by code of its own."""
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        schema = handler(core_schema)
+        schema["pattern"] = self.pattern
+        return schema
+
+
 Date = Annotated[
-    dt.date, BeforeValidator(_iso_only(_ISO_DATE, NOT_AN_ISO_DATE)), AfterValidator(_in_range)
+    dt.date,
+    BeforeValidator(_iso_only(_ISO_DATE, NOT_AN_ISO_DATE)),
+    AfterValidator(_in_range),
+    _Pattern(DATE_PATTERN),
 ]
 DateTime = Annotated[
     dt.datetime,
     BeforeValidator(_iso_only(_ISO_DATETIME, NOT_AN_ISO_DATETIME)),
     AfterValidator(_in_range),
+    _Pattern(DATETIME_PATTERN),
 ]
 
 ShortText = Annotated[str, StringConstraints(max_length=SHORT_TEXT_MAX)]

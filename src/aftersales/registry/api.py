@@ -51,7 +51,7 @@ class EngineerPage(Page):
 @access(staff_perm("registry.add_customer"))
 def customer_create(request: HttpRequest, payload: CustomerIn):
     require(request.auth, "registry.add_customer")
-    return Status(201, services.customer_create(**payload.dict()))
+    return Status(201, services.customer_create(by=request.auth, **payload.dict()))
 
 
 @router.get("/customers", response=CustomerPage)
@@ -123,7 +123,9 @@ def asset_create(request: HttpRequest, payload: AssetIn):
     require(request.auth, "registry.add_asset")
     data = payload.dict()
     customer = selectors.customer_get_for_user(user=request.auth, code=data.pop("customer"))
-    asset = services.asset_create(customer=customer, parent_serial=data.pop("parent"), **data)
+    asset = services.asset_create(
+        customer=customer, parent_serial=data.pop("parent"), by=request.auth, **data
+    )
     return Status(201, asset)
 
 

@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
 from aftersales.accounts.endpoint_access import access, scoped
+from aftersales.core.openapi import documented
 from aftersales.registry.lookup import QUERY_MAX_LENGTH, LookupResult, lookup_for_user
 
 router = Router(tags=["lookup"])
@@ -19,6 +20,8 @@ class LookupParams(Schema):
     q: str = Field(
         ...,
         max_length=QUERY_MAX_LENGTH,
+        # What q_not_blank checks, published: some character that is neither space nor NUL.
+        json_schema_extra={"pattern": "^[^\\x00]*[^\\s\\x00][^\\x00]*$"},
         description="Customer code, contact phone (any format) or asset serial number; "
         "a partial customer name as a last resort.",
     )
@@ -137,7 +140,8 @@ class LookupOut(Schema):
     )
 
 
-@router.get("/lookup", response=LookupOut)
+# 404: nothing this user may see matches the query.
+@router.get("/lookup", response=LookupOut, openapi_extra=documented(404))
 @access(scoped("registry.view_customer"))
 def lookup(request: HttpRequest, params: Query[LookupParams]):
     """Everything the seat needs about one customer, found by code, phone or serial number.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from huey.contrib.djhuey import db_task
 
+from aftersales.core.db import analyze_sqlite
 from aftersales.registry import imports
 
 
@@ -15,3 +16,5 @@ def import_preview_task(job_id: int) -> None:
 @db_task()
 def import_commit_task(job_id: int) -> None:
     imports.import_commit(job_id=job_id)
+    # A bulk load changes the tables' sizes: fresh statistics for SQLite's planner.
+    analyze_sqlite()

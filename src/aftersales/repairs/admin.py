@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from aftersales.repairs.models import FaultCategory, PriceList, RepairEvent, RepairOrder, RepairPart
+from aftersales.repairs.models import FaultCategory, PriceList, RepairOrder, RepairPart
 
 
 @admin.register(PriceList)
@@ -20,17 +20,10 @@ class RepairPartInline(admin.TabularInline):
     extra = 0
 
 
-class RepairEventInline(admin.TabularInline):
-    model = RepairEvent
-    extra = 0
-    readonly_fields = ("at", "actor", "kind", "text", "data")
-    can_delete = False
-
-
 @admin.register(RepairOrder)
 class RepairOrderAdmin(admin.ModelAdmin):
     list_display = ("number", "customer", "asset", "status", "chargeable", "customer_amount")
     list_filter = ("status", "chargeable", "service_mode")
     search_fields = ("number", "case__number", "asset__serial_number")
     raw_id_fields = ("case", "customer", "asset", "engineers", "report")
-    inlines = [RepairPartInline, RepairEventInline]
+    inlines = [RepairPartInline]  # the timeline: core.Activity (subject kind "repair")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 
-from aftersales.accounts.access import require
+from aftersales.accounts.access import is_staff_member, require
 from aftersales.accounts.endpoint_access import access, scoped, staff_perm
 from aftersales.cases import selectors as case_selectors
+from aftersales.core import timeline
 from aftersales.core.errors import Invalid
 from aftersales.core.parser import optional_body
 from aftersales.registry.models import Asset
@@ -36,7 +39,7 @@ def money(value) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def repair_out(order: RepairOrder) -> dict:
+def repair_out(order: RepairOrder, user: Any) -> dict:
     quote = None
     if order.quoted_at:
         quote = {
@@ -111,7 +114,9 @@ def repair_out(order: RepairOrder) -> dict:
                 "kind": e.kind,
                 "text": e.text,
             }
-            for e in order.events.select_related("actor")
+            for e in timeline.for_subject(
+                "repair", order.pk, include_internal=is_staff_member(user)
+            )
         ],
     }
 
@@ -121,7 +126,7 @@ def _order(request: HttpRequest, pk: int) -> RepairOrder:
 
 
 def _fresh(request: HttpRequest, order: RepairOrder) -> dict:
-    return repair_out(_order(request, order.pk))
+    return repair_out(_order(request, order.pk), request.auth)
 
 
 @router.post("/cases/{number}/repairs", response={201: RepairOut})
@@ -151,7 +156,7 @@ def repair_create(request: HttpRequest, number: str, payload: RepairIn):
 @router.get("/repairs/{int:pk}", response=RepairOut)
 @access(scoped("repairs.view_repairorder"))
 def repair_detail(request: HttpRequest, pk: int):
-    return repair_out(_order(request, pk))
+    return repair_out(_order(request, pk), request.auth)
 
 
 @router.patch("/repairs/{int:pk}", response=RepairOut)

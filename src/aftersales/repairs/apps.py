@@ -6,3 +6,9 @@ class RepairsConfig(AppConfig):
     name = "aftersales.repairs"
     label = "repairs"
     verbose_name = _("Repairs and service reports")
+
+    def ready(self) -> None:
+        from aftersales.core.subjects import register_subject
+        from aftersales.repairs.models import RepairEventKind, RepairOrder
+
+        register_subject(RepairOrder, "repair", kinds=RepairEventKind.choices)

@@ -290,25 +290,5 @@ class RepairEventKind(models.TextChoices):
     VERIFIED = "verified", _("Tested and verified")
     SIGNED_OFF = "signed_off", _("Signed off")
     REPORT = "report", _("Service report archived")
+    REPORT_FAILED = "report_failed", _("Service report failed")
     CANCELLED = "cancelled", _("Cancelled")
-
-
-class RepairEvent(models.Model):
-    """Every action on a repair order (rule 3), written with the change it records."""
-
-    order = models.ForeignKey(RepairOrder, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField(_("at"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=RepairEventKind.choices)
-    text = models.TextField(_("text"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-        verbose_name = _("repair event")
-        verbose_name_plural = _("repair events")
-
-    def __str__(self) -> str:
-        return f"{self.order_id} {self.kind}"

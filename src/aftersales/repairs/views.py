@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from aftersales.accounts.access import can
+from aftersales.accounts.access import can, is_staff_member
 from aftersales.accounts.decorators import permission_required
 from aftersales.cases import selectors as case_selectors
+from aftersales.core import timeline
 from aftersales.core.errors import ApplicationError, Forbidden, Invalid, NotFound
 from aftersales.core.pagination import console_page
 from aftersales.repairs import forms, selectors, services
@@ -102,7 +103,7 @@ def _detail(request: HttpRequest, order: RepairOrder, status: int = 200, **forms
     user = request.user
     context = {
         "order": order,
-        "events": order.events.select_related("actor"),
+        "events": timeline.for_subject("repair", order.pk, include_internal=is_staff_member(user)),
         "parts": order.parts.all(),
         "history": services.same_fault_history(order),
         "edit_form": forms_.get("edit_form") or forms.RepairEditForm(initial=_edit_initial(order)),

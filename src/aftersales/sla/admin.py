@@ -10,7 +10,6 @@ from aftersales.sla.models import (
     CalendarDay,
     EscalationFiring,
     EscalationRule,
-    PenaltyWaiver,
     SlaPolicy,
     SlaTarget,
     WeeklyHours,
@@ -140,12 +139,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(EscalationFiring)
 class EscalationFiringAdmin(ReadOnlyAdmin):
-    list_display = ("case", "rule", "due_at", "fired_at", "late", "ack_due_at", "acknowledged_at")
+    list_display = (
+        "promise",
+        "rule",
+        "due_at",
+        "fired_at",
+        "late",
+        "ack_due_at",
+        "acknowledged_at",
+    )
     list_filter = ("late", "rule")
-    list_select_related = ("case", "rule")
-
-
-@admin.register(PenaltyWaiver)
-class PenaltyWaiverAdmin(ReadOnlyAdmin):
-    list_display = ("clock", "rule", "waived_by", "waived_at", "reason")
-    list_select_related = ("clock", "rule", "waived_by")
+    list_select_related = ("promise", "rule")

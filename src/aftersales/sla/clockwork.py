@@ -1,22 +1,18 @@
-"""The clocks of a case: which policy applies, due moments, pauses, met and breached (rule 2).
+"""The promises of one subject: due moments, pauses, met and breached, next checks (rule 2).
 
-Called by cases.deadlines inside the case action's transaction, with the case row locked;
-writes only clock rows and the case's SLA fields. Due moments are stored, never recomputed on
-read. A clock's state: running (`running_since` set), paused (`paused_at` set), completed or
-stopped. A breached clock keeps running through a pause: the promise was already broken
-before the wait, so its lateness keeps counting (docs/decisions.md).
+Generic over subject kinds: a module (cases, ...) calls these inside its own action's
+transaction with its subject row locked, and keeps its own denormalised fields in step from
+the promises returned. Due moments are stored, never recomputed on read. A promise's state:
+running (`running_since` set), paused (`paused_at` set), completed or stopped. A breached
+promise keeps running through a pause: the promise was already broken before the wait, so its
+lateness keeps counting (docs/decisions.md). Each promise carries its own next sweep check.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from django.utils import timezone
-
-from aftersales.cases.models import OPEN_STATUSES, Case, ServiceMode, Status
-from aftersales.contracts.models import ServiceContract
-from aftersales.contracts.selectors import contract_covering
 from aftersales.core.memo import ConfigMemo
 from aftersales.sla.calendar import (
     CompiledCalendar,
@@ -25,138 +21,58 @@ from aftersales.sla.calendar import (
     service_time_between,
 )
 from aftersales.sla.models import (
-    CaseClock,
+    DueRule,
     EscalationAnchor,
     EscalationFiring,
     EscalationRule,
+    Promise,
     SlaPolicy,
     SlaTarget,
-    Target,
 )
+from aftersales.sla.rules import due_by_rule
 from aftersales.sla.selectors import compiled_calendar
 
 FALLBACK_CALENDAR = "5x8"
-# Case field holding each clock's due moment (the API's "sla"), and the moment it was met.
-DUE_FIELD = {
-    Target.RESPONSE: "response_due_at",
-    Target.DIAGNOSIS: "diagnosis_due_at",
-    Target.RESOLUTION: "resolution_due_at",
-}
-DONE_FIELD = {
-    Target.RESPONSE: "responded_at",
-    Target.DIAGNOSIS: "diagnosed_at",
-    Target.RESOLUTION: "resolved_at",
-}
-CASE_SLA_FIELDS = [*DUE_FIELD.values(), "sla_due_at", "next_sla_check_at"]
-# Read by every new case and every sweep; the rows are shared, never changed by readers.
+# Read by every new subject and every sweep; the rows are shared, never changed by readers.
 _config = ConfigMemo("sla", SlaPolicy, SlaTarget, EscalationRule)
 
+ALL_FIELDS = [
+    "minutes",
+    "priority",
+    "calendar",
+    "contract_id",
+    "customer_id",
+    "running_since",
+    "used",
+    "due_at",
+    "paused_at",
+    "completed_at",
+    "stopped_at",
+    "breached_at",
+    "met",
+    "next_check_at",
+]
 
-# --- policy ---------------------------------------------------------------------------------
+
+# --- configuration ------------------------------------------------------------------------------
 
 
-def policy_for(case: Case) -> tuple[SlaPolicy | None, ServiceContract | None]:
-    """The covering contract's service level on the case's creation day, else the default."""
-    on = timezone.localdate(case.created_at)
-    contract = contract_covering(customer=case.customer, asset=case.asset, on=on)
-    if contract is not None:
-        return contract.sla_policy, contract
-    return _config.get("default", _default_policy), None
+def default_policy() -> SlaPolicy | None:
+    return _config.get("default", _default_policy)
 
 
 def _default_policy() -> SlaPolicy | None:
     return SlaPolicy.objects.select_related("calendar").filter(is_default=True).first()
 
 
-def target_minutes(policy: SlaPolicy | None, case: Case) -> dict[str, int]:
-    """Promised service minutes per target for the case's priority; missing means no promise."""
+def policy_target(policy: SlaPolicy | None, priority: str) -> SlaTarget | None:
+    """The policy's row of service minutes for a priority (memoised), or None."""
     if policy is None:
-        return {}
-    row = _config.get(
-        ("target", policy.pk, case.priority),
-        lambda: SlaTarget.objects.filter(policy=policy, priority=case.priority).first(),
+        return None
+    return _config.get(
+        ("target", policy.pk, priority),
+        lambda: SlaTarget.objects.filter(policy=policy, priority=priority).first(),
     )
-    if row is None:
-        return {}
-    minutes = {
-        Target.RESPONSE: row.response_minutes,
-        Target.DIAGNOSIS: row.diagnosis_minutes,
-        Target.RESOLUTION: row.resolution_minutes,
-    }
-    # Onsite arrival is promised only when somebody is to go onsite.
-    if case.service_mode == ServiceMode.ONSITE:
-        minutes[Target.ONSITE] = row.onsite_minutes
-    return {target: m for target, m in minutes.items() if m is not None}
-
-
-def calendar_of(case: Case) -> CompiledCalendar:
-    return compiled_calendar(case.sla_calendar or FALLBACK_CALENDAR)
-
-
-# --- arithmetic on one clock (no queries) ---------------------------------------------------
-
-
-def _due(cal: CompiledCalendar, clock: CaseClock) -> dt.datetime:
-    left = clock.remaining
-    if left <= dt.timedelta(0):
-        return next_service_moment(cal, clock.running_since)
-    return add_service_minutes(cal, clock.running_since, left / dt.timedelta(minutes=1))
-
-
-def _bank(cal: CompiledCalendar, clock: CaseClock, now: dt.datetime) -> None:
-    """Stop the clock running and add the service time it ran to `used`."""
-    if clock.running_since is not None:
-        clock.used += service_time_between(cal, clock.running_since, now)
-        clock.running_since = None
-
-
-def fire_moment(
-    cal: CompiledCalendar, clock: CaseClock, rule: EscalationRule
-) -> dt.datetime | None:
-    """When the rule is due on this clock, or None while the clock does not run."""
-    if clock.running_since is None:
-        return None
-    offset = rule.offset_minutes
-    if rule.anchor == EscalationAnchor.DUE:
-        offset += clock.minutes
-    left = dt.timedelta(minutes=offset) - clock.used
-    if left <= dt.timedelta(0):
-        return clock.running_since
-    return add_service_minutes(cal, clock.running_since, left / dt.timedelta(minutes=1))
-
-
-def pending_rules(
-    case: Case, clock: CaseClock, rules: Sequence[EscalationRule], fired: set[int]
-) -> list[EscalationRule]:
-    """The rules on this clock's target that apply to the case and have not fired yet."""
-    return [
-        r
-        for r in rules
-        if r.pk not in fired and r.target == clock.target and r.applies_to(case.priority)
-    ]
-
-
-def next_check(
-    cal: CompiledCalendar,
-    case: Case,
-    clocks: Iterable[CaseClock],
-    rules: Sequence[EscalationRule],
-    fired: set[int],
-) -> dt.datetime | None:
-    """The next moment the sweep has something to do: a breach to record or a step to fire."""
-    if case.status not in OPEN_STATUSES:
-        return None
-    moments = []
-    for clock in clocks:
-        if clock.running_since is None:
-            continue
-        if clock.breached_at is None and clock.due_at is not None:
-            moments.append(clock.due_at)
-        for rule in pending_rules(case, clock, rules, fired):
-            moment = fire_moment(cal, clock, rule)
-            if moment is not None:
-                moments.append(moment)
-    return min(moments, default=None)
 
 
 def active_rules() -> list[EscalationRule]:
@@ -167,225 +83,302 @@ def _active_rules() -> list[EscalationRule]:
     return list(EscalationRule.objects.filter(is_active=True).order_by("sort_order", "id"))
 
 
-def sync_case(
-    case: Case,
-    clocks: Iterable[CaseClock],
+def calendar_for(code: str | None) -> CompiledCalendar:
+    return compiled_calendar(code or FALLBACK_CALENDAR)
+
+
+# --- arithmetic on one promise (no queries) --------------------------------------------------
+
+
+def due(cal: CompiledCalendar, promise: Promise) -> dt.datetime:
+    """The due moment of a running promise from its start and the time it has left."""
+    if promise.rule != DueRule.SERVICE_MINUTES:
+        return due_by_rule(cal, promise.rule, promise.started_at, promise.minutes)
+    left = promise.remaining
+    if left <= dt.timedelta(0):
+        return next_service_moment(cal, promise.running_since)
+    return add_service_minutes(cal, promise.running_since, left / dt.timedelta(minutes=1))
+
+
+def bank(cal: CompiledCalendar, promise: Promise, now: dt.datetime) -> None:
+    """Stop the promise running and add the service time it ran to `used`."""
+    if promise.running_since is not None:
+        promise.used += service_time_between(cal, promise.running_since, now)
+        promise.running_since = None
+
+
+def fire_moment(
+    cal: CompiledCalendar, promise: Promise, rule: EscalationRule
+) -> dt.datetime | None:
+    """When the rule is due on this promise, or None while the promise does not run."""
+    if promise.running_since is None:
+        return None
+    if rule.anchor == EscalationAnchor.SHARE:
+        offset = promise.minutes * rule.offset_minutes / 100
+    elif rule.anchor == EscalationAnchor.DUE:
+        offset = rule.offset_minutes + promise.minutes
+    else:
+        offset = rule.offset_minutes
+    if promise.rule != DueRule.SERVICE_MINUTES:
+        # Fixed due moments: steps counted in service time from the start, or from the due.
+        if rule.anchor == EscalationAnchor.DUE and promise.due_at is not None:
+            return add_service_minutes(cal, promise.due_at, rule.offset_minutes)
+        return add_service_minutes(cal, promise.started_at, offset)
+    left = dt.timedelta(minutes=offset) - promise.used
+    if left <= dt.timedelta(0):
+        return promise.running_since
+    return add_service_minutes(cal, promise.running_since, left / dt.timedelta(minutes=1))
+
+
+def pending_rules(
+    promise: Promise, rules: Sequence[EscalationRule], fired: set[int]
+) -> list[EscalationRule]:
+    """The ladder's steps for this promise (kind, target, priority) not fired yet."""
+    return [r for r in rules if r.pk not in fired and r.applies_to(promise)]
+
+
+def next_check(
+    cal: CompiledCalendar,
+    promise: Promise,
+    rules: Sequence[EscalationRule],
+    fired: set[int],
+    *,
+    active: bool = True,
+) -> dt.datetime | None:
+    """The next moment the sweep has something to do: a breach to record or a step to fire."""
+    if not active or promise.running_since is None:
+        return None
+    moments = []
+    if promise.breached_at is None and promise.due_at is not None:
+        moments.append(promise.due_at)
+    for rule in pending_rules(promise, rules, fired):
+        moment = fire_moment(cal, promise, rule)
+        if moment is not None:
+            moments.append(moment)
+    return min(moments, default=None)
+
+
+def fired_rules(promises: Iterable[Promise]) -> dict[int, set[int]]:
+    """{promise id: ids of the rules fired on it} for saved promises (one query)."""
+    ids = [p.pk for p in promises if p.pk]
+    fired: dict[int, set[int]] = {pk: set() for pk in ids}
+    if ids:
+        pairs = EscalationFiring.objects.filter(promise_id__in=ids).values_list(
+            "promise_id", "rule_id"
+        )
+        for promise_id, rule_id in pairs:
+            fired[promise_id].add(rule_id)
+    return fired
+
+
+def plan_checks(
+    promises: Iterable[Promise],
     *,
     cal: CompiledCalendar,
+    active: bool = True,
     rules: Sequence[EscalationRule] | None = None,
-    fired: set[int] | None = None,
-    save: bool = True,
+    fired: Mapping[int, set[int]] | None = None,
 ) -> None:
-    """Copy the clocks' due moments onto the case and set its next sweep check."""
-    clocks = list(clocks)
-    by_target = {c.target: c for c in clocks}
-    for target, field in DUE_FIELD.items():
-        clock = by_target.get(target)
-        setattr(case, field, clock.due_at if clock is not None else None)
-    case.sla_due_at = min(
-        (c.due_at for c in clocks if c.running_since is not None and c.due_at is not None),
-        default=None,
-    )
-    if rules is None:
-        rules = active_rules()
-    if fired is None:
-        fired = (
-            set(EscalationFiring.objects.filter(case=case).values_list("rule_id", flat=True))
-            if case.pk
-            else set()
+    """Set each promise's next sweep check (unsaved)."""
+    promises = list(promises)
+    rules = active_rules() if rules is None else rules
+    fired = fired_rules(promises) if fired is None else fired
+    for promise in promises:
+        promise.next_check_at = next_check(
+            cal, promise, rules, fired.get(promise.pk, set()), active=active
         )
-    case.next_sla_check_at = next_check(cal, case, clocks, rules, fired)
-    if save:
-        Case.objects.filter(pk=case.pk).update(**{f: getattr(case, f) for f in CASE_SLA_FIELDS})
 
 
-def _save_clocks(clocks: Iterable[CaseClock], fields: list[str]) -> None:
-    CaseClock.objects.bulk_update(list(clocks), fields)
-
-
-ALL_CLOCK_FIELDS = [
-    "minutes",
-    "running_since",
-    "used",
-    "due_at",
-    "paused_at",
-    "completed_at",
-    "stopped_at",
-    "breached_at",
-    "met",
-]
+def _save(promises: list[Promise], *, cal: CompiledCalendar, active: bool) -> None:
+    plan_checks(promises, cal=cal, active=active)
+    Promise.objects.bulk_update([p for p in promises if p.pk], ALL_FIELDS)
 
 
 # --- lifecycle -------------------------------------------------------------------------------
 
 
-def prepare(case: Case, now: dt.datetime) -> list[CaseClock]:
-    """Before the new case is saved: choose the policy, compute the clocks (unsaved)."""
-    policy, contract = policy_for(case)
-    case.sla_policy, case.contract = policy, contract
-    case.sla_calendar = policy.calendar.code if policy is not None else FALLBACK_CALENDAR
-    cal = calendar_of(case)
-    clocks = []
-    for target, minutes in target_minutes(policy, case).items():
-        clock = CaseClock(target=target, minutes=minutes, started_at=now, running_since=now)
-        clock.due_at = _due(cal, clock)
-        clocks.append(clock)
-    sync_case(case, clocks, cal=cal, fired=set(), save=False)
-    return clocks
+def promises_of(kind: str, subject_id: int) -> list[Promise]:
+    return list(Promise.objects.filter(subject_kind=kind, subject_id=subject_id))
 
 
-def start(case: Case, clocks: list[CaseClock]) -> None:
-    """After the new case is saved: store its clocks."""
-    for clock in clocks:
-        clock.case = case
-    CaseClock.objects.bulk_create(clocks)
+def new_promise(
+    *,
+    kind: str,
+    target: str,
+    minutes: int,
+    now: dt.datetime,
+    cal: CompiledCalendar,
+    subject_id: int | None = None,
+    rule: str = DueRule.SERVICE_MINUTES,
+    priority: str = "",
+    customer_id: int | None = None,
+    contract_id: int | None = None,
+    paused: bool = False,
+) -> Promise:
+    """A running promise started at `now` with its due moment (unsaved; paused if asked)."""
+    promise = Promise(
+        subject_kind=kind,
+        subject_id=subject_id,
+        target=target,
+        rule=rule,
+        minutes=minutes,
+        calendar=cal.code or FALLBACK_CALENDAR,
+        priority=priority,
+        customer_id=customer_id,
+        contract_id=contract_id,
+        started_at=now,
+        running_since=now,
+    )
+    if paused and rule == DueRule.SERVICE_MINUTES:
+        promise.running_since, promise.paused_at = None, now
+    else:
+        promise.due_at = due(cal, promise)
+    return promise
 
 
-def _clocks(case: Case) -> list[CaseClock]:
-    return list(CaseClock.objects.filter(case=case))
+def start(promises: list[Promise], *, subject_id: int, cal: CompiledCalendar) -> list[Promise]:
+    """Store new promises of a subject just saved; their next checks planned (no firings yet)."""
+    for promise in promises:
+        promise.subject_id = subject_id
+    plan_checks(promises, cal=cal, fired={})
+    return Promise.objects.bulk_create(promises)
 
 
-def pause(case: Case, now: dt.datetime) -> None:
+def pause(
+    promises: list[Promise], *, cal: CompiledCalendar, now: dt.datetime, active: bool = True
+) -> None:
     """Waiting for the customer: bank the service time of each running, unbroken promise."""
-    cal = calendar_of(case)
-    clocks = _clocks(case)
-    changed = []
-    for clock in clocks:
-        if clock.running_since is None or clock.breached_at is not None:
+    for promise in promises:
+        if (
+            promise.running_since is None
+            or promise.breached_at is not None
+            or promise.rule != DueRule.SERVICE_MINUTES
+        ):
             continue
-        _bank(cal, clock, now)
-        clock.paused_at, clock.due_at = now, None
-        changed.append(clock)
-    _save_clocks(changed, ["running_since", "used", "paused_at", "due_at"])
-    sync_case(case, clocks, cal=cal)
+        bank(cal, promise, now)
+        promise.paused_at, promise.due_at = now, None
+    _save(promises, cal=cal, active=active)
 
 
-def resume(case: Case, now: dt.datetime) -> None:
-    """The customer answered: paused clocks run again with the service time they had left."""
-    cal = calendar_of(case)
-    clocks = _clocks(case)
-    changed = []
-    for clock in clocks:
-        if clock.paused_at is None:
+def resume(
+    promises: list[Promise], *, cal: CompiledCalendar, now: dt.datetime, active: bool = True
+) -> None:
+    """The wait is over: paused promises run again with the service time they had left."""
+    for promise in promises:
+        if promise.paused_at is None:
             continue
-        clock.paused_at, clock.running_since = None, now
-        clock.due_at = _due(cal, clock)
-        changed.append(clock)
-    _save_clocks(changed, ["running_since", "paused_at", "due_at"])
-    sync_case(case, clocks, cal=cal)
+        promise.paused_at, promise.running_since = None, now
+        promise.due_at = due(cal, promise)
+    _save(promises, cal=cal, active=active)
 
 
-def complete(case: Case, targets: Sequence[str], now: dt.datetime) -> None:
-    """Responded, diagnosed, resolved: stop those clocks and record met or breached."""
-    cal = calendar_of(case)
-    clocks = _clocks(case)
-    changed = []
-    for clock in clocks:
-        if clock.target not in targets or clock.completed_at or clock.stopped_at:
+def complete(
+    promises: list[Promise],
+    targets: Sequence[str],
+    *,
+    cal: CompiledCalendar,
+    now: dt.datetime,
+    active: bool = True,
+) -> None:
+    """Kept (or late): stop those promises and record met or breached."""
+    for promise in promises:
+        if promise.target not in targets or promise.completed_at or promise.stopped_at:
             continue
-        running_due = clock.due_at if clock.running_since is not None else None
-        _bank(cal, clock, now)
+        running_due = promise.due_at if promise.running_since is not None else None
+        bank(cal, promise, now)
         if running_due is not None:
             met = now <= running_due
         else:
-            met = clock.used <= dt.timedelta(minutes=clock.minutes)
-        if not met and clock.breached_at is None:
-            clock.breached_at = running_due or now
-        clock.met = met and clock.breached_at is None
-        clock.completed_at, clock.paused_at = now, None
-        changed.append(clock)
-    _save_clocks(changed, ALL_CLOCK_FIELDS)
-    sync_case(case, clocks, cal=cal)
+            met = promise.used <= dt.timedelta(minutes=promise.minutes)
+        if not met and promise.breached_at is None:
+            promise.breached_at = running_due or now
+        promise.met = met and promise.breached_at is None
+        promise.completed_at, promise.paused_at = now, None
+    _save(promises, cal=cal, active=active)
 
 
-def stop(case: Case, now: dt.datetime) -> None:
-    """The case closed: unfinished clocks stop; breaches already recorded stay."""
-    cal = calendar_of(case)
-    clocks = _clocks(case)
-    changed = []
-    for clock in clocks:
-        if clock.completed_at or clock.stopped_at:
+def stop(
+    promises: list[Promise], *, cal: CompiledCalendar, now: dt.datetime, active: bool = False
+) -> None:
+    """The subject closed: unfinished promises stop; breaches already recorded stay."""
+    for promise in promises:
+        if promise.completed_at or promise.stopped_at:
             continue
-        _bank(cal, clock, now)
-        clock.stopped_at, clock.paused_at = now, None
-        changed.append(clock)
-    _save_clocks(changed, ["running_since", "used", "stopped_at", "paused_at"])
-    sync_case(case, clocks, cal=cal)
+        bank(cal, promise, now)
+        promise.stopped_at, promise.paused_at = now, None
+    _save(promises, cal=cal, active=active)
 
 
-def reopen(case: Case, now: dt.datetime) -> None:
-    """Resolution rejected or case reopened: the resolution clock and stopped clocks run again.
+def reopen(
+    promises: list[Promise],
+    *,
+    completed_targets: Sequence[str],
+    cal: CompiledCalendar,
+    now: dt.datetime,
+    active: bool = True,
+) -> None:
+    """Stopped promises, and completed ones of `completed_targets`, run again.
 
-    A clock breached before keeps its old due moment (its lateness counts on); one met before
-    continues with the service time it had left.
+    A promise breached before keeps its old due moment (its lateness counts on); one met
+    before continues with the service time it had left.
     """
-    cal = calendar_of(case)
-    clocks = _clocks(case)
-    changed = []
-    for clock in clocks:
-        reopened = clock.target == Target.RESOLUTION and clock.completed_at is not None
-        if not (reopened or clock.stopped_at is not None):
+    for promise in promises:
+        again = promise.target in completed_targets and promise.completed_at is not None
+        if not (again or promise.stopped_at is not None):
             continue
-        clock.completed_at = clock.stopped_at = None
-        clock.met = None
-        clock.running_since = now
-        if clock.breached_at is None:
-            clock.due_at = _due(cal, clock)
-        changed.append(clock)
-    _save_clocks(changed, ALL_CLOCK_FIELDS)
-    sync_case(case, clocks, cal=cal)
+        promise.completed_at = promise.stopped_at = None
+        promise.met = None
+        promise.running_since = now
+        if promise.breached_at is None:
+            promise.due_at = due(cal, promise)
+    _save(promises, cal=cal, active=active)
 
 
-def recompute(case: Case, now: dt.datetime) -> bool:
-    """Apply the current policy/priority to the unfinished, unbroken clocks; True if it changed.
+def retarget(
+    promises: list[Promise],
+    *,
+    wanted: Mapping[str, int],
+    cal: CompiledCalendar,
+    now: dt.datetime,
+    make: Callable[[str, int], Promise | None],
+    stamp: Mapping[str, object],
+    active: bool = True,
+) -> tuple[list[Promise], bool]:
+    """Apply new targets {target: minutes} to the unfinished, unbroken promises.
 
-    Recorded breaches and completed clocks stay as they are: a later downgrade must not erase a
-    broken promise. Service time used so far is kept and the rest counted on the new calendar.
+    Recorded breaches and completed promises stay as they are: a later downgrade must not
+    erase a broken promise. Service time used so far is kept and the rest counted on `cal`.
+    `make(target, minutes)` gives a missing promise (or None); `stamp` (contract_id, priority,
+    ...) is copied onto every promise. Returns all promises and whether anything changed.
     """
-    policy, contract = policy_for(case)
-    calendar_code = policy.calendar.code if policy is not None else FALLBACK_CALENDAR
-    case.sla_policy, case.contract, case.sla_calendar = policy, contract, calendar_code
-    Case.objects.filter(pk=case.pk).update(
-        sla_policy=policy, contract=contract, sla_calendar=calendar_code
-    )
-    cal = calendar_of(case)
-    wanted = target_minutes(policy, case)
-    clocks = _clocks(case)
-    by_target = {c.target: c for c in clocks}
-    changed, created = [], []
-    before = {c.target: (c.minutes, c.due_at, c.stopped_at) for c in clocks}
-    for clock in clocks:
-        if clock.completed_at or clock.breached_at or clock.stopped_at:
+    by_target = {p.target: p for p in promises}
+    before = {p.target: (p.minutes, p.due_at, p.stopped_at) for p in promises}
+    for promise in promises:
+        for name, value in stamp.items():
+            setattr(promise, name, value)
+        if promise.completed_at or promise.breached_at or promise.stopped_at:
             continue
-        if clock.target not in wanted:
-            _bank(cal, clock, now)
-            clock.stopped_at, clock.paused_at, clock.due_at = now, None, None
+        promise.calendar = cal.code or FALLBACK_CALENDAR
+        if promise.target not in wanted:
+            bank(cal, promise, now)
+            promise.stopped_at, promise.paused_at, promise.due_at = now, None, None
         else:
-            clock.minutes = wanted[clock.target]
-            if clock.running_since is not None:
-                clock.due_at = _due(cal, clock)
-        changed.append(clock)
+            promise.minutes = wanted[promise.target]
+            if promise.running_since is not None:
+                promise.due_at = due(cal, promise)
+    created = []
     for target, minutes in wanted.items():
         if target in by_target:
             continue
-        if getattr(case, DONE_FIELD.get(target, ""), None) is not None:
-            continue  # already done before the promise existed
-        clock = CaseClock(
-            case=case,
-            target=target,
-            minutes=minutes,
-            started_at=case.created_at,
-            running_since=case.created_at,
-        )
-        if case.status == Status.WAITING:
-            _bank(cal, clock, now)
-            clock.paused_at = now
-        else:
-            clock.due_at = _due(cal, clock)
-        created.append(clock)
-    _save_clocks(changed, ALL_CLOCK_FIELDS)
-    CaseClock.objects.bulk_create(created)
-    clocks += created
-    sync_case(case, clocks, cal=cal)
-    after = {c.target: (c.minutes, c.due_at, c.stopped_at) for c in clocks}
-    return before != after
+        promise = make(target, minutes)
+        if promise is not None:
+            for name, value in stamp.items():
+                setattr(promise, name, value)
+            created.append(promise)
+    _save(promises, cal=cal, active=active)
+    if created:
+        plan_checks(created, cal=cal, active=active, fired={})
+        Promise.objects.bulk_create(created)
+    promises = promises + created
+    after = {p.target: (p.minutes, p.due_at, p.stopped_at) for p in promises}
+    return promises, before != after

@@ -186,7 +186,7 @@ class SlaTarget(models.Model):
 
 
 class Target(models.TextChoices):
-    """The time promises a case carries; the values match contracts.PenaltyRule.Target."""
+    """The case kind's targets (kept for its policy table); any kind may declare other codes."""
 
     RESPONSE = "response", _("First response")
     DIAGNOSIS = "diagnosis", _("Diagnosis")
@@ -194,16 +194,35 @@ class Target(models.TextChoices):
     ONSITE = "onsite", _("Onsite arrival")
 
 
-class CaseClock(models.Model):
-    """One promise on one case: its due moment, pauses, and whether it was met or breached.
+class DueRule(models.TextChoices):
+    """How a promise's due moment follows from its start (pure functions in sla.rules)."""
 
-    Service time is banked in `used` whenever the clock stops running (pause, completion,
+    SERVICE_MINUTES = "service_minutes", _("N service minutes on the calendar")
+    CUTOFF = "cutoff", _("Same business day before the cut-off, else next business day noon")
+    NTH_BUSINESS_DAY = "nth_business_day", _("By 17:00 of the Nth business day after the day")
+    WALL_MINUTES = "wall_minutes", _("N minutes of wall-clock time")
+
+
+class Promise(models.Model):
+    """One time promise on one subject of a registered kind (sla.subjects): due, pauses, met.
+
+    Service time is banked in `used` whenever the promise stops running (pause, completion,
     close); while it runs, `due_at` = `running_since` + (`minutes` − `used`) of service time.
+    Only SERVICE_MINUTES promises pause; the other rules fix `due_at` when they start.
     """
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="sla_clocks")
-    target = models.CharField(_("target"), max_length=12, choices=Target.choices)
+    subject_kind = models.CharField(_("subject kind"), max_length=24)
+    subject_id = models.BigIntegerField(_("subject"))
+    # Stored for reports and penalties; plain ids, contracts sit above the engine.
+    customer_id = models.BigIntegerField(_("customer"), null=True, blank=True)
+    contract_id = models.BigIntegerField(_("contract"), null=True, blank=True, db_index=True)
+    priority = models.CharField(_("priority"), max_length=8, blank=True)
+    target = models.CharField(_("target"), max_length=32)
+    rule = models.CharField(
+        _("due rule"), max_length=24, choices=DueRule.choices, default=DueRule.SERVICE_MINUTES
+    )
     minutes = models.PositiveIntegerField(_("promised service minutes"))
+    calendar = models.CharField(_("calendar"), max_length=32, default="5x8")
     started_at = models.DateTimeField(_("started at"))
     running_since = models.DateTimeField(null=True, blank=True)
     used = models.DurationField(_("service time used"), default=dt.timedelta(0))
@@ -214,25 +233,39 @@ class CaseClock(models.Model):
     # The due moment that passed unmet; once recorded a breach stays (penalties read it).
     breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
     met = models.BooleanField(_("met"), null=True, blank=True)
+    # The next moment the sweep has work here (a breach or an escalation step); None when idle.
+    next_check_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
-        verbose_name = _("SLA clock")
-        verbose_name_plural = _("SLA clocks")
-        ordering = ["case", "target"]
+        verbose_name = _("promise")
+        verbose_name_plural = _("promises")
+        ordering = ["subject_kind", "subject_id", "target"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "target"], name="sla_clock_per_target")
+            models.UniqueConstraint(
+                fields=["subject_kind", "subject_id", "target"], name="sla_promise_per_target"
+            )
         ]
         indexes = [
-            # penalties per contract and period: breached clocks by due moment
+            # penalties per contract and period: breached promises by due moment
             models.Index(
                 fields=["breached_at"],
                 condition=Q(breached_at__isnull=False),
                 name="sla_clock_breached_idx",
-            )
+            ),
+            # sla_sweep: next_check_at <= now; only promises with work ahead carry a value.
+            models.Index(
+                fields=["next_check_at", "id"],
+                condition=Q(next_check_at__isnull=False),
+                name="sla_promise_next_check_idx",
+            ),
+        ]
+        permissions = [
+            ("view_penalties", _("Can see contract penalties")),
+            ("waive_penalty", _("Can waive a penalty line")),
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.target}"
+        return f"{self.subject_kind} {self.subject_id} {self.target}"
 
     @property
     def is_running(self) -> bool:
@@ -250,6 +283,7 @@ class CaseClock(models.Model):
 class EscalationAnchor(models.TextChoices):
     START = "start", _("after the clock started")
     DUE = "due", _("relative to the due moment")
+    SHARE = "share", _("at a share (percent) of the promised time")
 
 
 class EscalationAction(models.TextChoices):
@@ -262,16 +296,20 @@ class EscalationRule(models.Model):
     """One step of the escalation ladder (configuration is data, rule 8)."""
 
     name = models.CharField(_("name"), max_length=100)
+    subject_kind = models.CharField(_("subject kind"), max_length=24, default="case")
     priority = models.CharField(
-        _("priority"), max_length=2, blank=True, help_text=_("Empty: every priority.")
+        _("priority"), max_length=8, blank=True, help_text=_("Empty: every priority.")
     )
-    target = models.CharField(_("target"), max_length=12, choices=Target.choices)
+    target = models.CharField(_("target"), max_length=32)
     anchor = models.CharField(
         _("counted"), max_length=8, choices=EscalationAnchor.choices, default=EscalationAnchor.START
     )
     offset_minutes = models.IntegerField(
         _("offset (service minutes)"),
-        help_text=_("After the clock started, or before (negative) / after the due moment."),
+        help_text=_(
+            "After the clock started, before (negative) / after the due moment, "
+            "or the percent of the promised time."
+        ),
     )
     action = models.CharField(_("action"), max_length=20, choices=EscalationAction.choices)
     manager_levels = models.CharField(
@@ -316,14 +354,20 @@ class EscalationRule(models.Model):
     def channels(self) -> list[str]:
         return [c for c, on in (("email", self.by_email), ("sms", self.by_sms)) if on]
 
-    def applies_to(self, priority: str) -> bool:
-        return self.is_active and self.priority in ("", priority)
+    def applies_to(self, promise: Promise) -> bool:
+        """Whether this step belongs to the promise's ladder: kind, target, priority or any."""
+        return (
+            self.is_active
+            and self.subject_kind == promise.subject_kind
+            and self.target == promise.target
+            and self.priority in ("", promise.priority)
+        )
 
 
 class EscalationFiring(models.Model):
-    """A rule fired on a case: at most once per (case, rule), even with two sweeps (rule 5)."""
+    """A rule fired on a promise: once per (promise, rule), even with two sweeps (rule 5)."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="sla_firings")
+    promise = models.ForeignKey(Promise, on_delete=models.CASCADE, related_name="firings")
     rule = models.ForeignKey(EscalationRule, on_delete=models.PROTECT, related_name="firings")
     due_at = models.DateTimeField(_("due at"))
     fired_at = models.DateTimeField(_("fired at"))
@@ -345,37 +389,8 @@ class EscalationFiring(models.Model):
         verbose_name = _("escalation firing")
         verbose_name_plural = _("escalation firings")
         constraints = [
-            models.UniqueConstraint(fields=["case", "rule"], name="sla_firing_once_per_rule")
+            models.UniqueConstraint(fields=["promise", "rule"], name="sla_firing_once_per_rule")
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.rule_id} {self.fired_at:%Y-%m-%d %H:%M}"
-
-
-class PenaltyWaiver(models.Model):
-    """A manager waived one penalty line (a breached clock under one rule): who, when, why."""
-
-    clock = models.ForeignKey(CaseClock, on_delete=models.PROTECT, related_name="waivers")
-    rule = models.ForeignKey(
-        "contracts.PenaltyRule", on_delete=models.PROTECT, related_name="waivers"
-    )
-    reason = models.TextField(_("reason"))
-    waived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("waived by"), on_delete=models.PROTECT
-    )
-    waived_at = models.DateTimeField(_("waived at"))
-
-    class Meta:
-        ordering = ["-waived_at"]
-        verbose_name = _("penalty waiver")
-        verbose_name_plural = _("penalty waivers")
-        constraints = [
-            models.UniqueConstraint(fields=["clock", "rule"], name="sla_penalty_waived_once")
-        ]
-        permissions = [
-            ("view_penalties", _("Can see contract penalties")),
-            ("waive_penalty", _("Can waive a penalty line")),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.clock_id}-{self.rule_id}"
+        return f"{self.promise_id} {self.rule_id} {self.fired_at:%Y-%m-%d %H:%M}"

@@ -1,55 +1,14 @@
-"""API shapes of the SLA engine: penalty lines and statements, waivers, escalations."""
+"""API shapes of the SLA engine: escalations and their answers."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
-from ninja import Field, Schema
+from ninja import Schema
 
-from aftersales.core.schema_types import Date, MediumText
-
-
-class WaiverOut(Schema):
-    by: str
-    at: dt.datetime
-    reason: str
-
-
-class PenaltyLineOut(Schema):
-    id: str
-    case: str
-    target: str
-    basis: str
-    percent: Decimal
-    due_at: dt.datetime
-    late_by_minutes: int
-    days: int
-    amount: Decimal
-    running: bool
-    waived: bool
-    waiver: WaiverOut | None = None
-    explanation: str
-
-
-class PenaltyStatementOut(Schema):
-    contract: str
-    value: Decimal
-    start: dt.date | None = None
-    end: dt.date | None = None
-    lines: list[PenaltyLineOut]
-    total: Decimal
-    waived_total: Decimal
-    payable_total: Decimal
-
-
-class PenaltyParams(Schema):
-    start: Date | None = Field(None, alias="from")
-    end: Date | None = Field(None, alias="to")
-
-
-class WaiveIn(Schema):
-    reason: MediumText = ""
+from aftersales.core.pagination import Limit, Offset
+from aftersales.core.schema_types import DateTime, MediumText, ShortText, choice_of
+from aftersales.sla.promises import PromiseState
 
 
 class AcknowledgeIn(Schema):
@@ -65,3 +24,27 @@ class EscalationOut(Schema):
     ack_due_at: dt.datetime | None = None
     acknowledged_at: dt.datetime | None = None
     acknowledged_by: str | None = None
+
+
+class PromiseListParams(Schema):
+    state: choice_of(PromiseState, blank=True) = ""  # type: ignore[valid-type]
+    due_before: DateTime | None = None
+    customer: ShortText = ""
+    subject_kind: ShortText = ""
+    limit: Limit = 50
+    offset: Offset = 0
+
+
+class PromiseOut(Schema):
+    subject_kind: str
+    subject: str
+    target: str
+    due_at: dt.datetime | None = None
+    state: str
+    customer: str | None = None
+
+
+class PromisePage(Schema):
+    items: list[PromiseOut]
+    count: int
+    next: str | None = None

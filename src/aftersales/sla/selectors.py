@@ -265,27 +265,54 @@ def _clock_view(clock, cal: CompiledCalendar, now: dt.datetime) -> ClockView:
     )
 
 
-def sla_clocks(case, now: dt.datetime) -> list[ClockView]:
-    """Each promise of the case against now: due, met/breached, time left, colour."""
-    from aftersales.sla.models import CaseClock
+def promise_views(kind: str, subject_id: int, now: dt.datetime) -> list[ClockView]:
+    """Each promise of a subject against now: due, met/breached, time left, colour."""
+    from aftersales.sla.models import Promise
 
     order = list(CLOCK_LABELS)
-    clocks = sorted(CaseClock.objects.filter(case=case), key=lambda c: order.index(c.target))
-    if not clocks:
-        return []
-    cal = compiled_calendar(case.sla_calendar or "5x8")
-    return [_clock_view(clock, cal, now) for clock in clocks]
+    clocks = sorted(
+        Promise.objects.filter(subject_kind=kind, subject_id=subject_id),
+        key=lambda c: (order.index(c.target) if c.target in order else len(order), c.target),
+    )
+    return [_clock_view(clock, compiled_calendar(clock.calendar or "5x8"), now) for clock in clocks]
 
 
-def escalations_for_case(case) -> list:
-    """Escalation steps fired on the case, oldest first, with the managers' response due."""
+def promise_views_for(
+    kind: str, subject_ids: list[int], now: dt.datetime
+) -> dict[int, list[ClockView]]:
+    """promise_views() of many subjects in one query (a list page): subject id -> views."""
+    from aftersales.sla.models import Promise
+
+    order = list(CLOCK_LABELS)
+    rows = sorted(
+        Promise.objects.filter(subject_kind=kind, subject_id__in=subject_ids),
+        key=lambda c: (order.index(c.target) if c.target in order else len(order), c.target),
+    )
+    views: dict[int, list[ClockView]] = {}
+    for row in rows:
+        cal = compiled_calendar(row.calendar or "5x8")
+        views.setdefault(row.subject_id, []).append(_clock_view(row, cal, now))
+    return views
+
+
+def sla_clocks(case, now: dt.datetime) -> list[ClockView]:
+    """The case's promises (subject kind "case") for templates/sla/_clocks.html."""
+    return promise_views("case", case.pk, now)
+
+
+def escalations_for_subject(kind: str, subject_id: int) -> list:
+    """Escalation steps fired on a subject's promises, oldest first, with the answer due."""
     from aftersales.sla.models import EscalationFiring
 
     return list(
-        EscalationFiring.objects.filter(case=case)
+        EscalationFiring.objects.filter(promise__subject_kind=kind, promise__subject_id=subject_id)
         .select_related("rule", "acknowledged_by")
         .order_by("fired_at", "id")
     )
+
+
+def escalations_for_case(case) -> list:
+    return escalations_for_subject("case", case.pk)
 
 
 # --- managers answering escalations ------------------------------------------------------------
@@ -333,7 +360,9 @@ def escalation_get_for_case(*, case, firing_id: int):
     """The firing if it belongs to this case; NotFound for any other id."""
     from aftersales.sla.models import EscalationFiring
 
-    firing = EscalationFiring.objects.filter(case=case, pk=firing_id).first()
+    firing = EscalationFiring.objects.filter(
+        promise__subject_kind="case", promise__subject_id=case.pk, pk=firing_id
+    ).first()
     if firing is None:
         raise NotFound(FIRING_NOT_FOUND)
     return firing
@@ -393,36 +422,3 @@ def escalations_for_case_page(*, case, user, now: dt.datetime) -> list[Escalatio
             )
         )
     return views
-
-
-# --- penalties -------------------------------------------------------------------------------
-
-VIEW_PENALTIES = "sla.view_penalties"
-WAIVE_PENALTY = "sla.waive_penalty"
-CONTRACT_NOT_FOUND = _("No contract with this number.")
-
-
-def require_penalty_reader(user) -> None:
-    """Managers and admins; other staff get 403, customers 404 (they must not learn of it)."""
-    from aftersales.accounts.access import NOT_ALLOWED, can, is_staff_member
-    from aftersales.core.errors import Forbidden
-
-    if can(user, VIEW_PENALTIES):
-        return
-    if is_staff_member(user):
-        raise Forbidden(NOT_ALLOWED)
-    raise NotFound(CONTRACT_NOT_FOUND)
-
-
-def penalty_statement_for_user(
-    *, user, number: str, start: dt.date | None = None, end: dt.date | None = None
-):
-    """The contract's penalty lines in [start, end] for a penalty reader."""
-    from aftersales.contracts.models import ServiceContract
-    from aftersales.sla.penalties import penalty_statement
-
-    require_penalty_reader(user)
-    contract = ServiceContract.objects.filter(number=(number or "").strip()).first()
-    if contract is None:
-        raise NotFound(CONTRACT_NOT_FOUND, field="contract")
-    return penalty_statement(contract=contract, start=start, end=end)

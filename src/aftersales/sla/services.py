@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,20 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.accounts.access import NOT_ALLOWED, can, is_staff_member
-from aftersales.cases.models import OPEN_STATUSES, Activity, ActivityKind, Case
-from aftersales.contracts.models import PenaltyRule, ServiceContract
-from aftersales.core.errors import Conflict, Forbidden, Invalid, NotFound
-from aftersales.registry.models import Customer
-from aftersales.sla import clockwork, escalation, penalties
+from aftersales.accounts.models import User
+from aftersales.core import timeline
+from aftersales.core.errors import Invalid, NotFound
+from aftersales.sla import escalation
 from aftersales.sla.calendar import hours
 from aftersales.sla.models import (
     BusinessCalendar,
     CalendarDay,
-    CaseClock,
     EscalationFiring,
     HolidaySource,
-    PenaltyWaiver,
     WeeklyHours,
 )
 from aftersales.sla.selectors import FIRING_NOT_FOUND, escalation_answer_check, forget_revisions
@@ -151,127 +146,19 @@ def calendar_day_clear(*, calendar: BusinessCalendar, date: dt.date) -> bool:
     return bool(removed)
 
 
-# --- the SLA engine on cases -----------------------------------------------------------------
-# The clock arithmetic lives in sla.clockwork, the sweep in sla.escalation, penalty maths in
-# sla.penalties; these are the entry points other apps call.
+# --- the promise engine ------------------------------------------------------------------------
+# The promise arithmetic lives in sla.clockwork, the sweep in sla.escalation; subject kinds
+# (sla.subjects) say what a step does to their subjects. Penalties are the contracts' business.
 
 sla_sweep = escalation.sla_sweep
 
-NO_REASON = _("Give the reason for the waiver.")
-LINE_NOT_FOUND = _("No such penalty line.")
-ALREADY_WAIVED = _("This penalty line is already waived.")
-
 
 @transaction.atomic
-def recompute_open_cases(*, customer: Customer) -> int:
-    """Re-apply contract and policy to the customer's open cases; return how many changed.
-
-    For the contracts side: call it after a contract, its coverage or an asset's acceptance
-    date changed. Recorded breaches and finished clocks stay as they are.
-    """
-    now = timezone.now()
-    changed = 0
-    cases = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("customer", "asset")
-        .filter(customer=customer, status__in=OPEN_STATUSES)
-        .order_by("pk")
-    )
-    for case in cases:
-        before = (case.sla_policy_id, case.contract_id)
-        if not clockwork.recompute(case, now) and before == (case.sla_policy_id, case.contract_id):
-            continue
-        Case.objects.filter(pk=case.pk).update(version=F("version") + 1, updated_at=now)
-        Activity.objects.create(
-            case=case,
-            at=now,
-            kind=ActivityKind.UPDATED,
-            text=gettext("Service level recomputed: %(policy)s, contract %(contract)s")
-            % {
-                "policy": case.sla_policy or "—",
-                "contract": case.contract.number if case.contract_id else "—",
-            },
-            data={
-                "sla_policy": case.sla_policy.code if case.sla_policy_id else None,
-                "contract": case.contract.number if case.contract_id else None,
-            },
-        )
-        changed += 1
-    return changed
-
-
-@transaction.atomic
-def penalty_rules_default(*, contract: ServiceContract) -> list[PenaltyRule]:
-    """Give a contract without penalty rules the defaults of domain.md; returns its rules."""
-    if not contract.penalty_rules.exists():
-        PenaltyRule.objects.bulk_create(
-            PenaltyRule(contract=contract, target=target, basis=basis, percent_of_value=pct)
-            for target, basis, pct in penalties.DEFAULT_RULES
-        )
-    return list(contract.penalty_rules.order_by("pk"))
-
-
-def _require_penalty_permission(user: Any, permission: str) -> None:
-    if can(user, permission):
-        return
-    if is_staff_member(user):
-        raise Forbidden(NOT_ALLOWED)
-    raise NotFound(LINE_NOT_FOUND)
-
-
-@transaction.atomic
-def penalty_waive(*, line_id: str, by: Any, reason: str) -> penalties.PenaltyLine:
-    """Waive one penalty line with a reason; the waiver row and a case activity audit it."""
-    _require_penalty_permission(by, "sla.waive_penalty")
-    reason = (reason or "").strip()
-    if not reason:
-        raise Invalid(NO_REASON, field="reason")
-    clock_id, _sep, rule_id = str(line_id).partition("-")
-    if not (clock_id.isdigit() and rule_id.isdigit()):
-        raise NotFound(LINE_NOT_FOUND)
-    clock = (
-        CaseClock.objects.select_for_update(of=("self",))
-        .select_related("case__contract")
-        .filter(pk=int(clock_id), breached_at__isnull=False)
-        .first()
-    )
-    rule = PenaltyRule.objects.filter(pk=int(rule_id)).first()
-    if (
-        clock is None
-        or rule is None
-        or clock.case.contract_id != rule.contract_id
-        or rule.target != clock.target
-    ):
-        raise NotFound(LINE_NOT_FOUND)
-    if PenaltyWaiver.objects.filter(clock=clock, rule=rule).exists():
-        raise Conflict(ALREADY_WAIVED)
-    now = timezone.now()
-    waiver = PenaltyWaiver.objects.create(
-        clock=clock, rule=rule, reason=reason, waived_by=by, waived_at=now
-    )
-    Activity.objects.create(
-        case=clock.case,
-        at=now,
-        actor=by,
-        kind=ActivityKind.NOTICE,
-        internal=True,
-        text=gettext("Penalty waived (%(target)s): %(reason)s")
-        % {"target": clock.get_target_display(), "reason": reason},
-        data={"penalty_line": f"{clock.pk}-{rule.pk}", "waiver": waiver.pk},
-    )
-    return next(
-        line
-        for line in penalties.penalty_lines_for_case(case=clock.case, now=now)
-        if line.id == f"{clock.pk}-{rule.pk}"
-    )
-
-
-@transaction.atomic
-def escalation_acknowledge(*, firing_id: int, by: Any, text: str = "") -> EscalationFiring:
+def escalation_acknowledge(*, firing_id: int, by: User, text: str = "") -> EscalationFiring:
     """A manager answers an escalation: the promised manager response time is met or not."""
     firing = (
         EscalationFiring.objects.select_for_update(of=("self",))
-        .select_related("rule", "case")
+        .select_related("rule", "promise")
         .filter(pk=firing_id)
         .first()
     )
@@ -282,11 +169,14 @@ def escalation_acknowledge(*, firing_id: int, by: Any, text: str = "") -> Escala
     now = timezone.now()
     firing.acknowledged_at, firing.acknowledged_by = now, by
     firing.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    Activity.objects.create(
-        case=firing.case,
+    promise = firing.promise
+    timeline.record(
+        subject_kind=promise.subject_kind,
+        subject_id=promise.subject_id,
+        customer_id=promise.customer_id,
         at=now,
         actor=by,
-        kind=ActivityKind.NOTICE,
+        kind="notice",
         internal=True,
         text=(text or "").strip()
         or gettext("Escalation answered: %(rule)s") % {"rule": firing.rule.name},

@@ -10,6 +10,7 @@ from aftersales.cases.services.assignment import (
     TAKEN_OVER_MEANWHILE,
     case_assign,
     case_change_priority,
+    case_reassign_overdue,
     case_take_over,
 )
 from aftersales.cases.services.attachments import attachment_add
@@ -42,12 +43,24 @@ from aftersales.cases.services.common import (
     VENDOR_REQUIRED,
     major_decision,
 )
+from aftersales.cases.services.coverage import cases_follow_coverage, recompute_open_cases
 from aftersales.cases.services.escalation import case_escalate, vendor_case_update
 from aftersales.cases.services.intake import (
     CONTACT_CHANNEL,
     CONTACT_NO_MAJOR,
     CONTACT_NO_P1,
     case_create,
+)
+from aftersales.cases.services.onsite import (
+    AT_BEFORE_CASE,
+    AT_BEFORE_PREVIOUS,
+    AT_IN_FUTURE,
+    OUT_OF_ORDER,
+    can_record_onsite,
+    case_arrive,
+    case_depart,
+    case_finish,
+    onsite_steps,
 )
 from aftersales.cases.services.work import (
     case_diagnose,
@@ -59,7 +72,19 @@ from aftersales.cases.services.work import (
 )
 
 __all__ = [
+    "cases_follow_coverage",
+    "recompute_open_cases",
+    "case_reassign_overdue",
     "ALREADY_YOURS",
+    "AT_BEFORE_CASE",
+    "AT_BEFORE_PREVIOUS",
+    "AT_IN_FUTURE",
+    "OUT_OF_ORDER",
+    "can_record_onsite",
+    "case_arrive",
+    "case_depart",
+    "case_finish",
+    "onsite_steps",
     "CONTACT_CHANNEL",
     "CONTACT_NO_MAJOR",
     "CONTACT_NO_P1",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _t
@@ -49,9 +51,41 @@ def case_assign(*, case: Case, engineer: User, by: User, version: int | None = N
         now=now,
         text=str(engineer),
         data={"to": engineer.username, "from": previous.username if previous else None},
+        changes={"assignee": [str(previous) if previous else None, str(engineer)]},
     )
     notifications.assigned(case, engineer=engineer, previous=previous, by=by)
     return case
+
+
+@transaction.atomic
+def case_reassign_overdue(
+    *, case: Case, engineer: User, now: dt.datetime, rule_id: int, late: bool
+) -> tuple[Case, User | None]:
+    """The escalation ladder gives a case nobody answered to the next engineer.
+
+    Called by the SLA sweep (cases.promises): locks the case, bumps its version and records
+    the assignment; the sweep queues the messages. Returns the case and its previous assignee.
+    """
+    case = lock_case(case, version=None, action="assign")
+    previous = case.assignee
+    case.assignee, case.assigned_at = engineer, now
+    if case.status == Status.NEW:
+        case.status = Status.ASSIGNED
+    save_case(case, now, "assignee", "assigned_at", "status")
+    record(
+        case,
+        by=None,
+        kind=ActivityKind.ASSIGNED,
+        now=now,
+        text=str(engineer),
+        data={
+            "to": engineer.username,
+            "from": previous.username if previous else None,
+            "sla_rule": rule_id,
+            "late": late,
+        },
+    )
+    return case, previous
 
 
 @transaction.atomic
@@ -82,6 +116,7 @@ def case_take_over(*, case: Case, by: User, version: int | None = None) -> Case:
         now=now,
         text=str(by),
         data={"from": previous.username if previous else None},
+        changes={"assignee": [str(previous) if previous else None, str(by)]},
     )
     if previous is not None:
         notifications.taken_over(case, previous=previous, by=by)
@@ -112,5 +147,6 @@ def case_change_priority(
         now=now,
         text=_t("Priority %(old)s → %(new)s") % {"old": previous, "new": priority},
         data={"priority": {"from": previous, "to": priority}},
+        changes={"priority": [previous, priority]},
     )
     return case

@@ -16,6 +16,7 @@ from aftersales.accounts.models import User
 from aftersales.accounts.roles import Role
 from aftersales.cases import deadlines, workflow
 from aftersales.cases.models import Activity, ActivityKind, ApprovalDecision, Case, Status
+from aftersales.core import timeline
 from aftersales.core.errors import Conflict, Forbidden, Invalid
 from aftersales.core.schema_types import LONG_TEXT_MAX, bounded_text
 
@@ -58,9 +59,18 @@ def record(
     text: str = "",
     internal: bool = False,
     data: dict | None = None,
+    changes: dict | None = None,
 ) -> Activity:
-    return Activity.objects.create(
-        case=case, at=now, actor=by, kind=kind, text=text, internal=internal, data=data or {}
+    return timeline.record(
+        subject=case,
+        at=now,
+        actor=by,
+        kind=kind,
+        text=text,
+        internal=internal,
+        data=data,
+        changes=changes,
+        customer_id=case.customer_id,
     )
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from aftersales.cases.models import Priority
 
@@ -64,4 +65,57 @@ def response_overdue(case) -> bool:
         and case.responded_at is None
         and case.response_due_at is not None
         and case.response_due_at < timezone.now()
+    )
+
+
+# Short names for the queue's narrow column; the full name is the chip's tooltip.
+PROMISE_SHORT = {
+    "response": _("Resp."),
+    "diagnosis": _("Diag."),
+    "resolution": _("Res."),
+    "onsite": _("Onsite"),
+}
+
+
+def _promise_state(view) -> tuple[str, str, str, str]:
+    """(state, css class, icon, text) of one promise: never colour alone (colour-blind users)."""
+    if view.state == "met":
+        return "met", "text-success", "bi-check-circle-fill", str(_("met"))
+    if view.state == "paused":
+        return "paused", "text-secondary", "bi-pause-circle", str(_("paused"))
+    if view.overdue:
+        late = _("overdue %(time)s") % {"time": view.service_text}
+        return "overdue", "text-danger fw-semibold overdue", "bi-alarm-fill", str(late)
+    if view.breached:
+        return "missed", "text-danger fw-semibold", "bi-x-circle-fill", str(_("missed"))
+    if view.state == "stopped":
+        return "stopped", "text-secondary", "bi-dash-circle", str(_("stopped"))
+    css = "text-warning-emphasis fw-semibold" if view.colour == "amber" else "text-success"
+    left = _("%(time)s left") % {"time": view.service_text}
+    return "running", css, "bi-hourglass-split", str(left)
+
+
+@register.filter
+def promise_chips(views) -> str:
+    """The case's promises in the queue: each with its state by colour, icon and word."""
+    chips = []
+    for view in views or ():
+        state, css, icon, text = _promise_state(view)
+        due = timezone.localtime(view.due).strftime("%Y-%m-%d %H:%M") if view.due else ""
+        chips.append(
+            (
+                view.target,
+                state,
+                css,
+                f"{view.label}: {text}" + (f" ({due})" if due else ""),
+                icon,
+                PROMISE_SHORT.get(view.target, view.label),
+                text,
+            )
+        )
+    return format_html_join(
+        "",
+        '<span class="promise promise-{} promise-{} text-nowrap {}" title="{}">'
+        '<i class="bi {}" aria-hidden="true"></i> {} <span class="small">{}</span></span>',
+        chips,
     )

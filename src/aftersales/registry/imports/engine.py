@@ -19,6 +19,7 @@ from django.db.models import Model
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core import timeline
 from aftersales.lib.phones import looks_like_phone
 from aftersales.registry.imports.columns import COLUMNS, header_of, map_headers
 from aftersales.registry.imports.reading import cell_date, cell_int, cell_text, is_blank, open_table
@@ -50,6 +51,7 @@ class Row:
     key: Any = None
     label: str = ""  # what the user calls the row: its code or serial number
     stored: dict[str, Any] | None = None  # the matching record's values
+    written_id: int | None = None  # the record's id once written (for its timeline row)
 
     def problem(self, field_name: str, message: Any, **params: Any) -> None:
         # Stored untranslated (the task runs under translation.override(None)); the page and
@@ -66,10 +68,12 @@ class Planner(ABC):
 
     kind: ClassVar[str]
     model: ClassVar[type[Model]]
+    subject_kind: ClassVar[str]  # the timeline's name for the rows written
 
-    def __init__(self, *, present: frozenset[str], now: dt.datetime):
+    def __init__(self, *, present: frozenset[str], now: dt.datetime, by: Any = None):
         self.present = present
         self.now = now
+        self.by = by
         self.seen: dict[Any, int] = {}  # key -> first row number with it
         self._customers: dict[str, int | None] = {}
 
@@ -193,6 +197,37 @@ class Planner(ABC):
         """Checks that need the whole file; returns rows found bad only now."""
         return []
 
+    def customer_of_row(self, row: Row) -> int | None:
+        return row.values.get("customer_id")
+
+    def audit(self, rows: list[Row]) -> None:
+        """One timeline row per record written, in one INSERT (rule 3): who imported it, and
+        for an update the imported fields old → new."""
+        fields = [f for f in self.editable if f in self.present]
+        entries = [
+            timeline.entry(
+                subject_kind=self.subject_kind,
+                subject_id=row.written_id,
+                customer_id=self.customer_of_row(row),
+                actor=self.by,
+                at=self.now,
+                kind="created" if row.action == CREATE else "updated",
+                text=row.label,
+                internal=True,
+                data={"import": True},
+                changes=timeline.changes_between(
+                    {f: (row.stored or {}).get(f) for f in fields},
+                    {f: row.values.get(f, (row.stored or {}).get(f)) for f in fields},
+                )
+                if row.action == UPDATE
+                else None,
+            )
+            for row in rows
+            if row.written_id is not None
+        ]
+        if entries:
+            timeline.record_all(entries)
+
 
 @dataclass
 class Outcome:
@@ -218,6 +253,7 @@ def run(
     write: bool,
     now: dt.datetime,
     progress: Callable[[int, int], None] | None = None,
+    by: Any = None,
 ) -> Outcome:
     """Check every row of the file; with write=True also apply it (caller holds a transaction).
 
@@ -247,7 +283,7 @@ def run(
         outcome.counts[BAD] = 0
         return outcome
 
-    planner = PLANNERS[kind](present=frozenset(written), now=now)
+    planner = PLANNERS[kind](present=frozenset(written), now=now, by=by)
     chunk: list[Row] = []
 
     def flush() -> None:
@@ -258,7 +294,9 @@ def run(
                 report(row)
             outcome.counts[row.action] += 1
         if write and not outcome.bad:
-            planner.write([r for r in chunk if r.action in (CREATE, UPDATE)])
+            written = [r for r in chunk if r.action in (CREATE, UPDATE)]
+            planner.write(written)
+            planner.audit(written)
         chunk.clear()
         if progress is not None:
             progress(outcome.processed_rows, outcome.total_rows)

@@ -110,6 +110,7 @@ def _run(job: ImportJob, *, write: bool, progress) -> engine.Outcome:
             write=write,
             now=timezone.now(),
             progress=progress,
+            by=job.uploaded_by,
         )
 
 

@@ -52,6 +52,7 @@ def _bulk_update(model, objs: list, fields: list[str]) -> None:
 
 class CustomerPlanner(Planner):
     kind = ImportKind.CUSTOMERS
+    subject_kind = "customer"
     key_field = "code"
     editable = ("name", "region", "address", "level")
 
@@ -93,6 +94,8 @@ class CustomerPlanner(Planner):
             if r.action == CREATE
         ]
         Customer.objects.bulk_create(new, batch_size=BULK_BATCH)
+        for row, obj in zip([r for r in rows if r.action == CREATE], new, strict=True):
+            row.written_id = obj.pk
         changed = [
             Customer(
                 id=r.stored["id"],
@@ -103,10 +106,17 @@ class CustomerPlanner(Planner):
             if r.action == UPDATE
         ]
         _bulk_update(Customer, changed, [*fields, "updated_at"])
+        for row in rows:
+            if row.action == UPDATE:
+                row.written_id = row.stored["id"]
+
+    def customer_of_row(self, row: Row) -> int | None:
+        return row.written_id
 
 
 class ContactPlanner(Planner):
     kind = ImportKind.CONTACTS
+    subject_kind = "contact"
     key_field = "phone"
     editable = ("name", "phone", "email", "role")
 
@@ -175,6 +185,8 @@ class ContactPlanner(Planner):
         ]
         # bulk_create skips Contact.save(), so phone_normalized is set above by hand.
         Contact.objects.bulk_create(new, batch_size=BULK_BATCH)
+        for row, obj in zip([r for r in rows if r.action == CREATE], new, strict=True):
+            row.written_id = obj.pk
         changed = [
             Contact(
                 id=r.stored["id"],
@@ -185,10 +197,14 @@ class ContactPlanner(Planner):
             if r.action == UPDATE
         ]
         _bulk_update(Contact, changed, [*fields, "updated_at"])
+        for row in rows:
+            if row.action == UPDATE:
+                row.written_id = row.stored["id"]
 
 
 class AssetPlanner(Planner):
     kind = ImportKind.ASSETS
+    subject_kind = "asset"
     key_field = "serial_number"
     editable = ("installed_on", "accepted_on", "warranty_months", "software_version")
 
@@ -375,6 +391,8 @@ class AssetPlanner(Planner):
             self._remember_ids(ready, new)
             pending = [r for r in pending if r.key not in self.ids]
         self._update([r for r in rows if r.action == UPDATE])
+        for row in rows:
+            row.written_id = row.stored["id"] if row.action == UPDATE else self.ids.get(row.key)
 
     def _remember_ids(self, rows: list[Row], objs: list[Asset]) -> None:
         if objs and objs[0].pk is None:  # a backend that cannot return ids from bulk inserts

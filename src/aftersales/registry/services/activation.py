@@ -8,22 +8,23 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from aftersales.accounts.models import ApiToken
+from aftersales.accounts.models import ApiToken, User
 from aftersales.registry.models import Contact, Customer
-from aftersales.registry.services.common import touch
+from aftersales.registry.services.common import audit, touch
 from aftersales.registry.services.contacts import portal_login_disable
 
 Row = TypeVar("Row", bound=Model)
 
 
 @transaction.atomic
-def deactivate(*, obj: Row) -> Row:
+def deactivate(*, obj: Row, by: User | None = None) -> Row:
     """Retire a registry row (nothing is deleted); a contact's portal login goes with it.
 
     A retired customer's contacts lose their API tokens, and their sessions stop working
     (accounts.backends.organisation_active); their logins return with the customer."""
     obj.is_active = False
     touch(obj, ["is_active"])
+    audit(obj, by=by, kind="deactivated", text=str(obj), changes={"is_active": [True, False]})
     if isinstance(obj, Contact) and obj.user_id:
         portal_login_disable(obj.user)
     if isinstance(obj, Customer):
@@ -34,8 +35,9 @@ def deactivate(*, obj: Row) -> Row:
 
 
 @transaction.atomic
-def reactivate(*, obj: Row) -> Row:
+def reactivate(*, obj: Row, by: User | None = None) -> Row:
     """Bring a retired row back; a contact's portal login stays off until given again."""
     obj.is_active = True
     touch(obj, ["is_active"])
+    audit(obj, by=by, kind="reactivated", text=str(obj), changes={"is_active": [False, True]})
     return obj

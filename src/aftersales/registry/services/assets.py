@@ -7,11 +7,14 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.accounts.models import User
+from aftersales.core import timeline
 from aftersales.core.errors import Invalid
 from aftersales.registry.models import Asset, Customer, ProductModel, Project, Site
 from aftersales.registry.services.common import (
     ACCEPTED_BEFORE_INSTALLED,
     OTHER_CUSTOMERS_RECORD,
+    audit,
     require,
     taken,
     touch,
@@ -39,6 +42,7 @@ def asset_create(
     site: Site | None = None,
     project: Project | None = None,
     parent_serial: str = "",
+    by: User | None = None,
 ) -> Asset:
     """Register an asset named as typed (vendor, model, parent serial); the API's way in.
     The checks are asset_register's, so the API and the console accept the same assets."""
@@ -64,6 +68,7 @@ def asset_create(
         accepted_on=accepted_on,
         warranty_months=warranty_months,
         software_version=software_version,
+        by=by,
     )
 
 
@@ -118,6 +123,7 @@ def asset_register(
     warranty_months: int | None = None,
     software_version: str = "",
     notes: str = "",
+    by: User | None = None,
 ) -> Asset:
     """Create an asset from chosen records (asset_create resolves typed names for the API)."""
     serial_number = _asset_checks(
@@ -131,7 +137,7 @@ def asset_register(
     )
     try:
         with transaction.atomic():
-            return Asset.objects.create(
+            asset = Asset.objects.create(
                 customer=customer,
                 serial_number=serial_number,
                 product_model=product_model,
@@ -146,6 +152,8 @@ def asset_register(
             )
     except IntegrityError as exc:  # a concurrent insert of the same serial
         raise Invalid(SERIAL_TAKEN, field="serial_number") from exc
+    audit(asset, by=by, kind="created", text=str(asset))
+    return asset
 
 
 @transaction.atomic
@@ -162,6 +170,7 @@ def asset_update(
     warranty_months: int | None = None,
     software_version: str = "",
     notes: str = "",
+    by: User | None = None,
 ) -> Asset:
     """Edit an asset; it stays with its customer, and its parent may not form a cycle."""
     asset.serial_number = _asset_checks(
@@ -174,6 +183,9 @@ def asset_update(
         accepted_on=accepted_on,
         asset=asset,
     )
+    fields = ["serial_number", "product_model", "site", "project", "parent", "installed_on"]
+    fields += ["accepted_on", "warranty_months", "software_version", "notes"]
+    changes = timeline.snapshot(asset, fields)
     asset.product_model = product_model
     asset.site = site
     asset.project = project
@@ -183,8 +195,6 @@ def asset_update(
     asset.warranty_months = warranty_months
     asset.software_version = software_version.strip()
     asset.notes = notes.strip()
-    fields = ["serial_number", "product_model", "site", "project", "parent", "installed_on"]
-    fields += ["accepted_on", "warranty_months", "software_version", "notes"]
     before = Asset.objects.values_list("accepted_on", "warranty_months", "product_model_id").get(
         pk=asset.pk
     )
@@ -193,6 +203,7 @@ def asset_update(
             touch(asset, fields)
     except IntegrityError as exc:
         raise Invalid(SERIAL_TAKEN, field="serial_number") from exc
+    audit(asset, by=by, kind="updated", before=changes)
     if before != (asset.accepted_on, asset.warranty_months, asset.product_model_id):
         # The warranty moved: open cases of this customer get their entitlement re-decided.
         from aftersales.contracts.services import entitlement_refresh_open_cases

@@ -11,15 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.models import ApiToken, User
 from aftersales.accounts.roles import Role
 from aftersales.accounts.services import user_create
+from aftersales.core import timeline
 from aftersales.core.errors import Invalid
 from aftersales.lib.phones import normalize_phone
 from aftersales.registry.models import Contact, Customer
-from aftersales.registry.services.common import require, taken, touch
+from aftersales.registry.services.common import audit, require, taken, touch
 
 PHONE_TAKEN = _("This customer already has a contact with this phone number.")
 BAD_PHONE = _("Enter a phone number with at least 7 digits.")
 USERNAME_TAKEN_BY_OTHER = _("This username is already taken.")
 NO_LOGIN = _("This contact has no portal login.")
+FIELDS = ["name", "phone", "email", "role"]
 
 
 @transaction.atomic
@@ -56,7 +58,7 @@ def contact_create(
             phone=phone,
             by=by,
         )
-    return Contact.objects.create(
+    contact = Contact.objects.create(
         customer=customer,
         name=name,
         phone=phone.strip(),
@@ -64,11 +66,19 @@ def contact_create(
         role=role,
         user=user,
     )
+    audit(contact, by=by, kind="created", text=str(contact))
+    return contact
 
 
 @transaction.atomic
 def contact_update(
-    *, contact: Contact, name: str, phone: str = "", email: str = "", role: str = ""
+    *,
+    contact: Contact,
+    name: str,
+    phone: str = "",
+    email: str = "",
+    role: str = "",
+    by: User | None = None,
 ) -> Contact:
     """Edit a contact; its portal login's name, e-mail and phone follow."""
     name = require("name", name)
@@ -80,11 +90,13 @@ def contact_update(
         contact,
     ):
         raise Invalid(PHONE_TAKEN, field="phone")
+    before = timeline.snapshot(contact, FIELDS)
     contact.name = name
     contact.phone = phone.strip()
     contact.email = email.strip()
     contact.role = role.strip()
-    touch(contact, ["name", "phone", "email", "role"])
+    touch(contact, FIELDS)
+    audit(contact, by=by, kind="updated", before=before)
     if contact.user_id:
         # The portal shows the login's own name and address; keep them in step.
         User.objects.filter(pk=contact.user_id).update(
@@ -111,6 +123,7 @@ def contact_portal_login_set(
             by=by,
         )
         touch(contact, ["user"])
+        audit(contact, by=by, kind="portal_login_set", text=username)
         return contact
     user = contact.user
     if taken(User.objects.filter(username__iexact=username), user):
@@ -123,15 +136,17 @@ def contact_portal_login_set(
     user.set_password(password)
     user.is_active = True
     user.save(update_fields=["username", "password", "is_active"])
+    audit(contact, by=by, kind="portal_login_set", text=username)
     return contact
 
 
 @transaction.atomic
-def contact_portal_login_revoke(*, contact: Contact) -> Contact:
+def contact_portal_login_revoke(*, contact: Contact, by: User | None = None) -> Contact:
     """Disable the portal login and its API tokens; the login row stays for the history."""
     if contact.user_id is None:
         raise Invalid(NO_LOGIN, field="username")
     portal_login_disable(contact.user)
+    audit(contact, by=by, kind="portal_login_revoked", text=contact.user.username)
     return contact
 
 

@@ -10,11 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.models import User
 from aftersales.accounts.roles import Role
 from aftersales.accounts.services import user_create
+from aftersales.core import timeline
 from aftersales.core.errors import Invalid
 from aftersales.registry.models import Customer, Engineer, Skill
-from aftersales.registry.services.common import require, touch
+from aftersales.registry.services.common import audit, names, require, touch
 
 STAFF_ROLE_ONLY = _("Choose a staff role.")
+FIELDS = ["name", "phone", "email", "region", "on_call"]
 
 
 @transaction.atomic
@@ -45,7 +47,60 @@ def engineer_create(
         manager_level=manager_level,
         by=by,
     )
-    return Engineer.objects.create(user=user, name=name, phone=phone, email=email, region=region)
+    engineer = Engineer.objects.create(
+        user=user, name=name, phone=phone, email=email, region=region
+    )
+    audit(engineer, by=by, kind="created", text=str(engineer), changes={"role": [None, role]})
+    return engineer
+
+
+def _responsibilities_set(
+    engineer: Engineer, customers: Iterable[Customer], *, by: User | None
+) -> dict[str, list]:
+    """Set the engineer's customers; each customer gained or lost gets its own row, so a
+    customer's history says who changed its engineers. Returns the engineer's change."""
+    before = {c.pk: c for c in engineer.customers.all()}
+    after = {c.pk: c for c in customers}
+    engineer.customers.set(after.values())
+    for pk in after.keys() - before.keys():
+        audit(after[pk], by=by, kind="engineer_added", text=str(engineer))
+    for pk in before.keys() - after.keys():
+        audit(before[pk], by=by, kind="engineer_removed", text=str(engineer))
+    if before.keys() == after.keys():
+        return {}
+    return {"customers": [names(before.values()), names(after.values())]}
+
+
+def _profile_set(
+    engineer: Engineer,
+    *,
+    name: str,
+    phone: str,
+    email: str,
+    region: str,
+    on_call: bool,
+    skills: Iterable[Skill],
+    customers: Iterable[Customer],
+    by: User | None,
+) -> dict[str, list]:
+    """Write the profile, skills and customers; returns the skills' and customers' changes."""
+    engineer.name = require("name", name)
+    engineer.phone = phone.strip()
+    engineer.email = email.strip()
+    engineer.region = region.strip()
+    engineer.on_call = on_call
+    touch(engineer, FIELDS)
+    skills = list(skills)
+    before_skills = names(engineer.skills.all())
+    engineer.skills.set(skills)
+    changes = {}
+    if before_skills != names(skills):
+        changes["skills"] = [before_skills, names(skills)]
+    changes.update(_responsibilities_set(engineer, customers, by=by))
+    User.objects.filter(pk=engineer.user_id).update(
+        display_name=engineer.name, email=engineer.email, phone=engineer.phone
+    )
+    return changes
 
 
 @transaction.atomic
@@ -59,19 +114,22 @@ def engineer_update(
     on_call: bool = False,
     skills: Iterable[Skill] = (),
     customers: Iterable[Customer] = (),
+    by: User | None = None,
 ) -> Engineer:
     """Edit a staff service profile; the login's display name, e-mail and phone follow."""
-    engineer.name = require("name", name)
-    engineer.phone = phone.strip()
-    engineer.email = email.strip()
-    engineer.region = region.strip()
-    engineer.on_call = on_call
-    touch(engineer, ["name", "phone", "email", "region", "on_call"])
-    engineer.skills.set(skills)
-    engineer.customers.set(customers)
-    User.objects.filter(pk=engineer.user_id).update(
-        display_name=engineer.name, email=engineer.email, phone=engineer.phone
+    before = timeline.snapshot(engineer, FIELDS)
+    changes = _profile_set(
+        engineer,
+        name=name,
+        phone=phone,
+        email=email,
+        region=region,
+        on_call=on_call,
+        skills=skills,
+        customers=customers,
+        by=by,
     )
+    audit(engineer, by=by, kind="updated", before=before, changes=changes)
     return engineer
 
 
@@ -103,8 +161,9 @@ def engineer_register(
         manager_level=manager_level,
         by=by,
     )
-    return engineer_update(
-        engineer=engineer,
+    # The "created" row stands for the whole registration; customers gained get theirs.
+    _profile_set(
+        engineer,
         name=name,
         phone=phone,
         email=email,
@@ -112,18 +171,26 @@ def engineer_register(
         on_call=on_call,
         skills=skills,
         customers=customers,
+        by=by,
     )
-
-
-@transaction.atomic
-def engineer_responsibility_add(*, engineer: Engineer, customer: Customer) -> Engineer:
-    """Make the engineer responsible for one more customer."""
-    engineer.customers.add(customer)
     return engineer
 
 
 @transaction.atomic
-def engineer_responsibility_remove(*, engineer: Engineer, customer: Customer) -> Engineer:
-    """Take one customer off the engineer's responsibilities."""
+def engineer_responsibility_add(
+    *, engineer: Engineer, customer: Customer, by: User | None = None
+) -> Engineer:
+    """Make the engineer responsible for one more customer (the customer's history says who)."""
+    engineer.customers.add(customer)
+    audit(customer, by=by, kind="engineer_added", text=str(engineer))
+    return engineer
+
+
+@transaction.atomic
+def engineer_responsibility_remove(
+    *, engineer: Engineer, customer: Customer, by: User | None = None
+) -> Engineer:
+    """Take one customer off the engineer's responsibilities (the customer's history says who)."""
     engineer.customers.remove(customer)
+    audit(customer, by=by, kind="engineer_removed", text=str(engineer))
     return engineer

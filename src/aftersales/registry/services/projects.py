@@ -9,11 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.access import is_staff_member
 from aftersales.accounts.models import User
+from aftersales.core import timeline
 from aftersales.core.errors import Invalid
 from aftersales.registry.models import Contact, Customer, MemberSide, Project, ProjectMember
 from aftersales.registry.services.common import (
     ACCEPTED_BEFORE_INSTALLED,
     REQUIRED,
+    audit,
     require,
     taken,
     touch,
@@ -24,6 +26,7 @@ OTHER_CUSTOMERS_CONTACT = _("This contact belongs to another customer.")
 NOT_STAFF = _("Choose a member of our staff.")
 ALREADY_MEMBER = _("This person is already a member of the project.")
 INACTIVE_CHOICE = _("This record is deactivated.")
+FIELDS = ["code", "name", "description", "started_on", "accepted_on"]
 
 
 def _project_fields(
@@ -47,12 +50,13 @@ def project_create(
     description: str = "",
     started_on: dt.date | None = None,
     accepted_on: dt.date | None = None,
+    by: User | None = None,
 ) -> Project:
     """Create a project; its code is unique ignoring case."""
     code, name = _project_fields(
         customer=customer, code=code, name=name, started_on=started_on, accepted_on=accepted_on
     )
-    return Project.objects.create(
+    project = Project.objects.create(
         customer=customer,
         code=code,
         name=name,
@@ -60,6 +64,8 @@ def project_create(
         started_on=started_on,
         accepted_on=accepted_on,
     )
+    audit(project, by=by, kind="created", text=str(project))
+    return project
 
 
 @transaction.atomic
@@ -71,6 +77,7 @@ def project_update(
     description: str = "",
     started_on: dt.date | None = None,
     accepted_on: dt.date | None = None,
+    by: User | None = None,
 ) -> Project:
     """Edit a project; it stays with its customer."""
     code, name = _project_fields(
@@ -81,12 +88,14 @@ def project_update(
         accepted_on=accepted_on,
         exclude=project,
     )
+    before = timeline.snapshot(project, FIELDS)
     project.code = code
     project.name = name
     project.description = description.strip()
     project.started_on = started_on
     project.accepted_on = accepted_on
-    touch(project, ["code", "name", "description", "started_on", "accepted_on"])
+    touch(project, FIELDS)
+    audit(project, by=by, kind="updated", before=before)
     return project
 
 
@@ -97,6 +106,7 @@ def project_member_add(
     user: User | None = None,
     contact: Contact | None = None,
     role: str = "",
+    by: User | None = None,
 ) -> ProjectMember:
     """Add one of our staff (user) or one of the customer's contacts; re-adding revives."""
     if user is not None:
@@ -118,13 +128,16 @@ def project_member_add(
         member.is_active = True
         member.role = role.strip()
         member.save(update_fields=["is_active", "role"])
-        return member
-    return ProjectMember.objects.create(project=project, role=role.strip(), **lookup)
+    else:
+        member = ProjectMember.objects.create(project=project, role=role.strip(), **lookup)
+    audit(project, by=by, kind="member_added", text=str(user or contact))
+    return member
 
 
 @transaction.atomic
-def project_member_remove(*, member: ProjectMember) -> ProjectMember:
+def project_member_remove(*, member: ProjectMember, by: User | None = None) -> ProjectMember:
     """Take a member off the project; the row stays, inactive, for the history."""
     member.is_active = False
     member.save(update_fields=["is_active"])
+    audit(member.project, by=by, kind="member_removed", text=str(member.user or member.contact))
     return member

@@ -14,7 +14,7 @@ from aftersales.accounts.models import User
 from aftersales.core.errors import Invalid
 from aftersales.core.uploads import OLE2, TypeTable, check_upload, starts, zip_members
 from aftersales.registry.models import Customer, Project, TopologyAttachment
-from aftersales.registry.services.common import OTHER_CUSTOMERS_RECORD
+from aftersales.registry.services.common import OTHER_CUSTOMERS_RECORD, audit
 
 FILE_TYPE_NOT_ALLOWED = _(
     "Only PNG, JPEG or GIF images, PDF, Visio (vsdx, vsd) or draw.io (drawio, xml) files "
@@ -84,4 +84,5 @@ def topology_upload(
     # The client's file name never reaches the disk: paths stay ours.
     attachment.file.save(f"{uuid.uuid4().hex}.{ext}", file, save=False)
     attachment.save()
+    audit(attachment, by=by, kind="created", text=attachment.title)
     return attachment

@@ -5,12 +5,16 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.accounts.models import User
+from aftersales.core import timeline
 from aftersales.core.errors import Invalid
 from aftersales.registry.models import ProductKind, ProductModel, Vendor
-from aftersales.registry.services.common import require, taken, touch
+from aftersales.registry.services.common import audit, require, taken, touch
 
 VENDOR_CODE_TAKEN = _("A vendor with this code already exists.")
 MODEL_TAKEN = _("This vendor already has a model with this name.")
+VENDOR_FIELDS = ["code", "name", "support_phone", "support_email"]
+MODEL_FIELDS = ["vendor", "name", "product_line", "kind", "warranty_months"]
 
 
 def vendor_get_or_create(*, name: str) -> Vendor:
@@ -43,28 +47,43 @@ def _vendor_code(code: str, exclude=None) -> str:
 
 @transaction.atomic
 def vendor_create(
-    *, code: str, name: str, support_phone: str = "", support_email: str = ""
+    *,
+    code: str,
+    name: str,
+    support_phone: str = "",
+    support_email: str = "",
+    by: User | None = None,
 ) -> Vendor:
     """Create a vendor; its code is unique ignoring case."""
     code = _vendor_code(code)
-    return Vendor.objects.create(
+    vendor = Vendor.objects.create(
         code=code,
         name=require("name", name),
         support_phone=support_phone.strip(),
         support_email=support_email.strip(),
     )
+    audit(vendor, by=by, kind="created", text=str(vendor))
+    return vendor
 
 
 @transaction.atomic
 def vendor_update(
-    *, vendor: Vendor, code: str, name: str, support_phone: str = "", support_email: str = ""
+    *,
+    vendor: Vendor,
+    code: str,
+    name: str,
+    support_phone: str = "",
+    support_email: str = "",
+    by: User | None = None,
 ) -> Vendor:
     """Edit a vendor; its code stays unique ignoring case."""
+    before = timeline.snapshot(vendor, VENDOR_FIELDS)
     vendor.code = _vendor_code(code, exclude=vendor)
     vendor.name = require("name", name)
     vendor.support_phone = support_phone.strip()
     vendor.support_email = support_email.strip()
-    touch(vendor, ["code", "name", "support_phone", "support_email"])
+    touch(vendor, VENDOR_FIELDS)
+    audit(vendor, by=by, kind="updated", before=before)
     return vendor
 
 
@@ -83,16 +102,19 @@ def product_model_create(
     product_line: str = "",
     kind: str = ProductKind.HARDWARE,
     warranty_months: int = 36,
+    by: User | None = None,
 ) -> ProductModel:
     """Add a product model; its name is unique within the vendor, ignoring case."""
     name = _model_name(vendor, name)
-    return ProductModel.objects.create(
+    model = ProductModel.objects.create(
         vendor=vendor,
         name=name,
         product_line=product_line.strip(),
         kind=kind,
         warranty_months=warranty_months,
     )
+    audit(model, by=by, kind="created", text=str(model))
+    return model
 
 
 @transaction.atomic
@@ -104,12 +126,15 @@ def product_model_update(
     product_line: str = "",
     kind: str = ProductKind.HARDWARE,
     warranty_months: int = 36,
+    by: User | None = None,
 ) -> ProductModel:
     """Edit a product model, possibly moving it to another vendor."""
+    before = timeline.snapshot(product_model, MODEL_FIELDS)
     product_model.name = _model_name(vendor, name, exclude=product_model)
     product_model.vendor = vendor
     product_model.product_line = product_line.strip()
     product_model.kind = kind
     product_model.warranty_months = warranty_months
-    touch(product_model, ["vendor", "name", "product_line", "kind", "warranty_months"])
+    touch(product_model, MODEL_FIELDS)
+    audit(product_model, by=by, kind="updated", before=before)
     return product_model

@@ -62,10 +62,10 @@ def activation_view(kind: str, active: bool) -> Callable[..., HttpResponse]:
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         obj = get_or_404(getter, request, pk)
         if active:
-            services.reactivate(obj=obj)
+            services.reactivate(obj=obj, by=request.user)
             messages.success(request, REACTIVATED)
         else:
-            services.deactivate(obj=obj)
+            services.deactivate(obj=obj, by=request.user)
             messages.success(request, DEACTIVATED)
         return redirect(back(obj))
 

@@ -70,7 +70,7 @@ def asset_create(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.AssetForm(request.POST or None, customer=customer, initial=initial),
-        lambda data: services.asset_register(customer=customer, **data),
+        lambda data: services.asset_register(customer=customer, by=request.user, **data),
         lambda a: reverse("registry:asset_detail", args=[a.pk]),
         title=_("New asset of %(name)s") % {"name": customer},
         cancel=reverse("registry:customer_detail", args=[pk]),
@@ -85,7 +85,7 @@ def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
         obj=asset,
         kind="asset",
         form_class=forms.AssetForm,
-        save=lambda data: services.asset_update(asset=asset, **data),
+        save=lambda data: services.asset_update(asset=asset, by=request.user, **data),
         back=reverse("registry:asset_detail", args=[pk]),
         title=_("Edit asset %(name)s") % {"name": asset},
         customer=asset.customer,

@@ -55,7 +55,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         obj=contact,
         kind="contact",
         form_class=forms.ContactForm,
-        save=lambda data: services.contact_update(contact=contact, **data),
+        save=lambda data: services.contact_update(contact=contact, by=request.user, **data),
         back=customer_url(contact),
         title=_("Edit contact %(name)s") % {"name": contact},
     )
@@ -80,7 +80,7 @@ def contact_login(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_login_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_or_404(selectors.contact_get, request, pk)
     try:
-        services.contact_portal_login_revoke(contact=contact)
+        services.contact_portal_login_revoke(contact=contact, by=request.user)
     except Invalid as exc:
         messages.error(request, exc.message)
     else:

@@ -9,7 +9,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from aftersales.accounts.access import is_staff_member
 from aftersales.accounts.decorators import permission_required
+from aftersales.core import timeline
 from aftersales.registry import forms, selectors, services
 from aftersales.registry.views.pages import (
     SAVED,
@@ -21,6 +23,9 @@ from aftersales.registry.views.pages import (
 )
 
 CUSTOMER_ASSETS_SHOWN = 20
+# The customer page's history card: its own rows, its registry rows and its contracts (the
+# many case and repair rows have their own pages).
+HISTORY_KINDS = ("customer", "contact", "site", "project", "asset", "contract")
 
 CUSTOMER_LIST = ListPage(
     "registry/customer_list.html",
@@ -57,6 +62,11 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "topologies": selectors.topology_list(user=user, customer=customer),
             "engineers": selectors.engineer_list(user=user, customer=customer.pk),
             "responsibility_form": forms.ResponsibilityForm(),
+            "history": timeline.for_customer(customer.pk, subject_kinds=HISTORY_KINDS)
+            if is_staff_member(user)
+            else None,
+            "show_subject": True,
+            "subject_kind": "customer",
         },
     )
 
@@ -66,7 +76,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
         forms.CustomerForm(request.POST or None),
-        lambda data: services.customer_register(**data),
+        lambda data: services.customer_register(by=request.user, **data),
         lambda c: reverse("registry:customer_detail", args=[c.pk]),
         title=_("New customer"),
         cancel=reverse("registry:customer_list"),
@@ -81,7 +91,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         obj=customer,
         kind="customer",
         form_class=forms.CustomerForm,
-        save=lambda data: services.customer_update(customer=customer, **data),
+        save=lambda data: services.customer_update(customer=customer, by=request.user, **data),
         back=reverse("registry:customer_detail", args=[pk]),
         title=_("Edit customer %(name)s") % {"name": customer},
     )
@@ -95,7 +105,9 @@ def customer_engineer_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return redirect("registry:customer_detail", pk=pk)
-    services.engineer_responsibility_add(engineer=form.cleaned_data["engineer"], customer=customer)
+    services.engineer_responsibility_add(
+        engineer=form.cleaned_data["engineer"], customer=customer, by=request.user
+    )
     messages.success(request, SAVED)
     return redirect("registry:customer_detail", pk=pk)
 
@@ -105,7 +117,7 @@ def customer_engineer_add(request: HttpRequest, pk: int) -> HttpResponse:
 def customer_engineer_remove(request: HttpRequest, pk: int, engineer_pk: int) -> HttpResponse:
     customer = get_or_404(selectors.customer_get, request, pk)
     engineer = get_or_404(selectors.engineer_get, request, engineer_pk)
-    services.engineer_responsibility_remove(engineer=engineer, customer=customer)
+    services.engineer_responsibility_remove(engineer=engineer, customer=customer, by=request.user)
     messages.success(request, SAVED)
     return redirect("registry:customer_detail", pk=pk)
 

@@ -67,7 +67,7 @@ def engineer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         obj=engineer,
         kind="engineer",
         form_class=forms.EngineerForm,
-        save=lambda data: services.engineer_update(engineer=engineer, **data),
+        save=lambda data: services.engineer_update(engineer=engineer, by=request.user, **data),
         back=reverse("registry:engineer_detail", args=[pk]),
         title=_("Edit engineer %(name)s") % {"name": engineer},
     )

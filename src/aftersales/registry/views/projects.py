@@ -59,7 +59,7 @@ def project_create(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.ProjectForm(request.POST or None),
-        lambda data: services.project_create(customer=customer, **data),
+        lambda data: services.project_create(customer=customer, by=request.user, **data),
         lambda p: reverse("registry:project_detail", args=[p.pk]),
         title=_("New project of %(name)s") % {"name": customer},
         cancel=reverse("registry:customer_detail", args=[pk]),
@@ -74,7 +74,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         obj=project,
         kind="project",
         form_class=forms.ProjectForm,
-        save=lambda data: services.project_update(project=project, **data),
+        save=lambda data: services.project_update(project=project, by=request.user, **data),
         back=reverse("registry:project_detail", args=[pk]),
         title=_("Edit project %(name)s") % {"name": project},
     )
@@ -91,7 +91,7 @@ def project_member_add(request: HttpRequest, pk: int) -> HttpResponse:
         form = forms.StaffMemberForm(request.POST)
     if form.is_valid():
         try:
-            services.project_member_add(project=project, **form.cleaned_data)
+            services.project_member_add(project=project, by=request.user, **form.cleaned_data)
         except Invalid as exc:
             messages.error(request, exc.message)
         else:
@@ -108,7 +108,7 @@ def project_member_remove(request: HttpRequest, pk: int, member_pk: int) -> Http
     member = selectors.project_members(project).filter(pk=member_pk).first()
     if member is None:
         raise Http404
-    services.project_member_remove(member=member)
+    services.project_member_remove(member=member, by=request.user)
     messages.success(request, _("Member removed."))
     return redirect("registry:project_detail", pk=pk)
 

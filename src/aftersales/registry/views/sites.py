@@ -37,7 +37,7 @@ def site_create(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.SiteForm(request.POST or None, initial={"region": customer.region}),
-        lambda data: services.site_create(customer=customer, **data),
+        lambda data: services.site_create(customer=customer, by=request.user, **data),
         lambda s: detail,
         title=_("New site of %(name)s") % {"name": customer},
         cancel=detail,
@@ -52,7 +52,7 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
         obj=site,
         kind="site",
         form_class=forms.SiteForm,
-        save=lambda data: services.site_update(site=site, **data),
+        save=lambda data: services.site_update(site=site, by=request.user, **data),
         back=customer_url(site),
         title=_("Edit site %(name)s") % {"name": site},
     )

@@ -31,7 +31,7 @@ def vendor_create(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
         forms.VendorForm(request.POST or None),
-        lambda data: services.vendor_create(**data),
+        lambda data: services.vendor_create(by=request.user, **data),
         lambda v: back,
         title=_("New vendor"),
         cancel=back,
@@ -46,7 +46,7 @@ def vendor_edit(request: HttpRequest, pk: int) -> HttpResponse:
         obj=vendor,
         kind="vendor",
         form_class=forms.VendorForm,
-        save=lambda data: services.vendor_update(vendor=vendor, **data),
+        save=lambda data: services.vendor_update(vendor=vendor, by=request.user, **data),
         back=reverse("registry:vendor_list"),
         title=_("Edit vendor %(name)s") % {"name": vendor},
     )
@@ -64,7 +64,7 @@ def product_model_create(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
         forms.ProductModelForm(request.POST or None, initial=initial),
-        lambda data: services.product_model_create(**data),
+        lambda data: services.product_model_create(by=request.user, **data),
         lambda m: back,
         title=_("New product model"),
         cancel=back,
@@ -79,7 +79,9 @@ def product_model_edit(request: HttpRequest, pk: int) -> HttpResponse:
         obj=model,
         kind="productmodel",
         form_class=forms.ProductModelForm,
-        save=lambda data: services.product_model_update(product_model=model, **data),
+        save=lambda data: services.product_model_update(
+            product_model=model, by=request.user, **data
+        ),
         back=reverse("registry:product_model_list"),
         title=_("Edit product model %(name)s") % {"name": model},
     )

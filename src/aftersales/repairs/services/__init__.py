@@ -37,7 +37,7 @@ from aftersales.repairs.services.common import (
 from aftersales.repairs.services.orders import repair_cancel, repair_create, repair_update
 from aftersales.repairs.services.quotes import repair_quote, repair_quote_decide
 from aftersales.repairs.services.replacement import normalise_fault_text, same_fault_history
-from aftersales.repairs.services.reports import report_archive
+from aftersales.repairs.services.reports import REPORT_FAILED, report_archive, report_schedule
 from aftersales.repairs.services.signoff import repair_sign_off
 from aftersales.repairs.services.warranty import repair_entitlement
 from aftersales.repairs.services.work import repair_start, repair_verify
@@ -60,6 +60,7 @@ __all__ = [
     "OVER_QUOTE",
     "PART_NAME_REQUIRED",
     "QUOTE_NOT_APPROVED",
+    "REPORT_FAILED",
     "SIGNATURE_REQUIRED",
     "SIGNER_REQUIRED",
     "TEST_RESULTS_REQUIRED",
@@ -79,5 +80,6 @@ __all__ = [
     "repair_update",
     "repair_verify",
     "report_archive",
+    "report_schedule",
     "same_fault_history",
 ]

@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.access import can, customer_id_of, is_staff_member
 from aftersales.cases.models import Attachment
+from aftersales.core import timeline
 from aftersales.core.errors import Conflict, Forbidden
-from aftersales.repairs.models import RepairEvent, RepairOrder
+from aftersales.core.models import Activity
+from aftersales.repairs.models import RepairOrder
 
 NOT_ALLOWED = _("You are not allowed to do this.")
 CASE_NOT_OPEN = _("Repair orders are opened from open cases only.")
@@ -46,11 +48,18 @@ DECIDED_IN_FUTURE = _("The decision cannot be in the future.")
 
 
 def record_event(
-    order: RepairOrder, *, by: Any, kind: str, now: dt.datetime, text: str = "", **data: Any
-) -> RepairEvent:
-    actor = by if getattr(by, "is_authenticated", False) else None
-    return RepairEvent.objects.create(
-        order=order, at=now, actor=actor, kind=kind, text=text, data=data
+    order: RepairOrder,
+    *,
+    by: Any,
+    kind: str,
+    now: dt.datetime,
+    text: str = "",
+    changes: dict | None = None,
+    **data: Any,
+) -> Activity:
+    """The order's timeline row (core.timeline, subject kind "repair"), in this transaction."""
+    return timeline.record(
+        subject=order, actor=by, kind=kind, at=now, text=text, changes=changes, data=data
     )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.access import has_role, is_staff_member
 from aftersales.accounts.roles import Role
 from aftersales.cases.models import Case
+from aftersales.core import timeline
 from aftersales.core.errors import Conflict, Invalid
 from aftersales.registry.models import Asset
 from aftersales.repairs.models import (
@@ -221,7 +222,18 @@ def repair_update(
             raise Conflict(OVER_QUOTE % {"amount": order.quote_amount})
     order.updated_at = now
     order.save()
-    record_event(order, by=by, kind=RepairEventKind.UPDATED, now=now, text=text, fields=changed)
+    amounts = timeline.changes_between(
+        {"customer_amount": str(before)}, {"customer_amount": order.customer_amount}
+    )
+    record_event(
+        order,
+        by=by,
+        kind=RepairEventKind.UPDATED,
+        now=now,
+        text=text,
+        changes=amounts,
+        fields=changed,
+    )
     return order
 
 

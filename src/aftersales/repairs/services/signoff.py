@@ -12,6 +12,7 @@ from aftersales.accounts.access import can
 from aftersales.contracts.entitlement import add_months
 from aftersales.core.errors import Forbidden, Invalid
 from aftersales.repairs.models import RepairEventKind, RepairOrder, RepairStatus, SignoffChannel
+from aftersales.repairs.report import require_cjk_font
 from aftersales.repairs.services.common import (
     NOT_ALLOWED,
     SIGNATURE_REQUIRED,
@@ -22,7 +23,7 @@ from aftersales.repairs.services.common import (
     record_event,
     save_order,
 )
-from aftersales.repairs.services.reports import report_archive
+from aftersales.repairs.services.reports import report_schedule
 from aftersales.repairs.services.warranty import part_warranty_months
 from aftersales.repairs.signatures import signature_png
 
@@ -32,7 +33,7 @@ def repair_sign_off(
     *, by: Any, order: RepairOrder, name: str = "", signature: str = ""
 ) -> RepairOrder:
     """The customer confirms the repair on the portal or by signing on the engineer's tablet;
-    repaired parts get their own warranty, the report is archived and mailed as a link."""
+    repaired parts get their own warranty; after commit a task archives and mails the report."""
     customer = is_customer_of(by, order)
     if not (customer or can(by, "repairs.change_repairorder")):
         raise Forbidden(NOT_ALLOWED)
@@ -43,6 +44,8 @@ def repair_sign_off(
     if not customer and not signature:
         raise Invalid(SIGNATURE_REQUIRED, field="signature")
     png = signature_png(signature, field="signature") if signature else None
+    # The report is rendered after commit; a server that cannot render it refuses now (503).
+    require_cjk_font()
     order = lock_order(order, RepairStatus.VERIFIED)
     now = timezone.now()
     order.status = RepairStatus.SIGNED_OFF
@@ -58,5 +61,5 @@ def repair_sign_off(
     save_order(order, now, "status", "signed_off_at", "signer_name", "signoff_channel")
     save_order(order, now, "customer_signature", "warranty_until", "closed_at")
     record_event(order, by=by, kind=RepairEventKind.SIGNED_OFF, now=now, name=name)
-    report_archive(order=order, by=by)
+    report_schedule(order=order, by=by)
     return order

@@ -6,7 +6,6 @@ from django import template
 from django.utils import timezone
 
 from aftersales.sla import selectors
-from aftersales.sla.penalties import money
 
 register = template.Library()
 
@@ -19,9 +18,3 @@ def sla_clocks(case):
 @register.simple_tag
 def sla_escalations(case):
     return selectors.escalations_for_case(case)
-
-
-@register.filter
-def yuan(value) -> str:
-    """¥1,234.50"""
-    return money(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from aftersales.core.db import analyze_sqlite
 from aftersales.registry import demo
 
 
@@ -26,6 +27,9 @@ class Command(BaseCommand):
         if cases is None:
             cases = demo.DEFAULT_CASES_PER_CUSTOMER * customers
         result = demo.load(customers=customers, cases=cases, seed=seed)
+        if result.created:
+            # A bulk load changes the tables' sizes: fresh statistics for SQLite's planner.
+            analyze_sqlite()
         for note in result.notes:
             self.stdout.write(self.style.WARNING(note))
         if result.created:

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from aftersales.accounts.access import can
 from aftersales.accounts.decorators import staff_required
 from aftersales.accounts.endpoint_access import access, staff_perm
+from aftersales.contracts import penalties as book
 from aftersales.core.errors import ApplicationError, Forbidden, NotFound
 from aftersales.core.form_fields import validate_date_range
-from aftersales.sla import selectors, services
 
 BAD_DATE = _("Enter dates as YYYY-MM-DD.")
 WAIVED = _("The penalty line is waived.")
@@ -39,14 +39,14 @@ def _date(value: str | None) -> dt.date | None:
 
 def _gate(request: HttpRequest) -> None:
     try:
-        selectors.require_penalty_reader(request.user)
+        book.require_penalty_reader(request.user)
     except Forbidden as exc:
         raise PermissionDenied from exc
     except NotFound as exc:
         raise Http404 from exc
 
 
-@access(staff_perm(selectors.VIEW_PENALTIES))
+@access(staff_perm(book.VIEW_PENALTIES))
 @staff_required
 def penalties(request: HttpRequest) -> HttpResponse:
     """?contract=NUMBER&from=YYYY-MM-DD&to=YYYY-MM-DD"""
@@ -57,7 +57,7 @@ def penalties(request: HttpRequest) -> HttpResponse:
         "start": request.GET.get("from", ""),
         "end": request.GET.get("to", ""),
         "statement": None,
-        "can_waive": can(request.user, selectors.WAIVE_PENALTY),
+        "can_waive": can(request.user, book.WAIVE_PENALTY),
         "error": "",
     }
     if number:
@@ -67,7 +67,7 @@ def penalties(request: HttpRequest) -> HttpResponse:
             context["error"] = exc.messages[0]
         else:
             try:
-                context["statement"] = selectors.penalty_statement_for_user(
+                context["statement"] = book.penalty_statement_for_user(
                     user=request.user, number=number, start=start, end=end
                 )
             except NotFound as exc:
@@ -75,13 +75,13 @@ def penalties(request: HttpRequest) -> HttpResponse:
     return render(request, "sla/penalties.html", context)
 
 
-@access(staff_perm(selectors.VIEW_PENALTIES, selectors.WAIVE_PENALTY))
+@access(staff_perm(book.VIEW_PENALTIES, book.WAIVE_PENALTY))
 @require_POST
 @staff_required
 def penalty_waive(request: HttpRequest) -> HttpResponse:
     _gate(request)
     try:
-        services.penalty_waive(
+        book.penalty_waive(
             line_id=request.POST.get("line", ""),
             by=request.user,
             reason=request.POST.get("reason", ""),
@@ -93,4 +93,4 @@ def penalty_waive(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, WAIVED)
     query = {k: request.POST.get(k, "") for k in ("contract", "from", "to")}
-    return redirect(reverse("sla:penalties") + "?" + urlencode(query))
+    return redirect(reverse("penalties:penalties") + "?" + urlencode(query))
