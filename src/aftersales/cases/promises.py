@@ -351,13 +351,9 @@ def remind(step: Step) -> int:
                 step, user, kind="sla.reminder", subject=subject, body=body + _late_note(step.late)
             )
     step.writes.add(
-        timeline.entry(
-            subject_kind=KIND,
-            subject_id=case.pk,
-            customer_id=case.customer_id,
+        _notice(
+            case,
             at=step.now,
-            kind=ActivityKind.NOTICE,
-            internal=True,
             text=_("SLA reminder sent: %(rule)s") % {"rule": step.rule.name},
             data={"sla_rule": step.rule.pk, "late": step.late, "to": sorted(seen)},
         )
@@ -413,13 +409,9 @@ def reassign(step: Step) -> int:
                     + _late_note(step.late),
                 )
         step.writes.add(
-            timeline.entry(
-                subject_kind=KIND,
-                subject_id=case.pk,
-                customer_id=case.customer_id,
+            _notice(
+                case,
                 at=now,
-                kind=ActivityKind.NOTICE,
-                internal=True,
                 text=_("No engineer available for automatic reassignment."),
                 data={"sla_rule": step.rule.pk, "late": step.late},
             )
@@ -492,13 +484,9 @@ def notify_managers(step: Step) -> int:
                     + _late_note(step.late),
                 )
     step.writes.add(
-        timeline.entry(
-            subject_kind=KIND,
-            subject_id=case.pk,
-            customer_id=case.customer_id,
+        _notice(
+            case,
             at=step.now,
-            kind=ActivityKind.NOTICE,
-            internal=True,
             text=_("Escalated to management: %(rule)s") % {"rule": step.rule.name},
             data={"sla_rule": step.rule.pk, "late": step.late, "to": told},
         )
@@ -506,15 +494,25 @@ def notify_managers(step: Step) -> int:
     return sent
 
 
+def _notice(case: Case, *, at: dt.datetime, text: str, data: dict) -> timeline.Activity:
+    """An internal SLA notice on the case's timeline, for the sweep's bulk write."""
+    return timeline.entry(
+        subject_kind=KIND,
+        subject_id=case.pk,
+        customer_id=case.customer_id,
+        at=at,
+        kind=ActivityKind.NOTICE,
+        internal=True,
+        text=text,
+        data=data,
+    )
+
+
 def breached(case: Case, promise: Promise, now: dt.datetime, writes: Writes) -> None:
     writes.add(
-        timeline.entry(
-            subject_kind=KIND,
-            subject_id=case.pk,
-            customer_id=case.customer_id,
+        _notice(
+            case,
             at=now,
-            kind=ActivityKind.NOTICE,
-            internal=True,
             text=_("SLA: %(target)s target missed (due %(due)s).")
             % {"target": target_label(promise.target), "due": _local(promise.due_at)},
             data={"sla_breach": promise.target},
