@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/sqlite_bench.py [--dir /tmp/aftersales_sqlite_bench]
        [--cases 100000] [--activities 5] [--creates 1000] [--clients 4] [--queries 20]
-       [--runs 3] [--reload] [--skip-create] [--explain] [--no-analyze]
+       [--runs 3] [--reload] [--skip-create] [--explain] [--no-analyze] [--client wrk|python]
 
 Works in a directory of its own (AFTERSALES_VAR: the database, the Huey file, the cache). It
 migrates a SQLite file there, loads the same deterministic data set as case_bench.py with
@@ -236,6 +236,7 @@ def main() -> int:
     parser.add_argument("--skip-create", action="store_true")
     parser.add_argument("--explain", action="store_true", help="print query plans first")
     parser.add_argument("--no-analyze", action="store_true", help="drop the statistics")
+    cb.add_client_argument(parser)
     args = parser.parse_args()
     if args.cases < cb.DAYS:
         print(f"Need at least {cb.DAYS} cases (one a day).", file=sys.stderr)
@@ -305,20 +306,10 @@ def main() -> int:
     with cb.server(url, args.workers, args.threads) as port:
         cb.read_run(port, token, cb.read_paths(rnd, numbers, 5))  # each worker's first imports
         if not args.skip_create:
-            cb.create_run(port, token, 10 * args.clients, args.clients, 0)
-            rates = []
-            for run in range(1, args.runs + 1):
-                rate, latencies = cb.create_run(port, token, args.creates, args.clients, run)
-                rates.append(rate)
-                print(
-                    f"create run {run}: {rate:6.1f} cases/s with {args.clients} clients; "
-                    f"latency {cb.summary(latencies)}; load {os.getloadavg()[0]:.1f}"
-                )
+            median_rate = cb.creation_runs(port, token, args)
             before = server_cpu_ms(port)
             cb.create_run(port, token, 200, args.clients, 99)
             print(f"create: server CPU {(server_cpu_ms(port) - before) / 200:.1f} ms a case")
-            median_rate = statistics.median(rates)
-            print(f"create: median {median_rate:.1f} cases/s (target ≥ {TARGET_CREATES_PER_S})")
             failed |= median_rate < TARGET_CREATES_PER_S
         p95s: dict[str, list[float]] = {}
         p50s: dict[str, list[float]] = {}

@@ -65,3 +65,39 @@ def test_issue_token_command_prints_a_working_token(seat, capsys):
     token = capsys.readouterr().out.strip()
     response = Client(headers={"Authorization": f"Bearer {token}"}).get("/api/v1/auth/me")
     assert response.json()["username"] == "seat"
+
+
+@pytest.mark.django_db
+def test_token_look_up_is_remembered_between_calls(api_as, seat, django_assert_num_queries):
+    api = api_as(seat)
+    assert api.get("/api/v1/auth/me").status_code == 200
+    with django_assert_num_queries(0):
+        assert api.get("/api/v1/auth/me").status_code == 200
+
+
+@pytest.mark.django_db
+def test_remembered_token_stops_at_once_when_its_user_is_deactivated(api_as, seat):
+    api = api_as(seat)
+    assert api.get("/api/v1/auth/me").status_code == 200
+    seat.is_active = False
+    seat.save(update_fields=["is_active"])
+    assert api.get("/api/v1/auth/me").status_code == 401
+
+
+@pytest.mark.django_db
+def test_remembered_token_sees_a_role_change_at_once(api_as, seat):
+    from django.contrib.auth.models import Group
+
+    api = api_as(seat)
+    assert api.get("/api/v1/auth/me").json()["roles"] == ["dispatcher"]
+    seat.groups.set([Group.objects.get(name="engineer")])
+    assert api.get("/api/v1/auth/me").json()["roles"] == ["engineer"]
+
+
+@pytest.mark.django_db
+def test_each_call_gets_its_own_user_object(api_as, seat):
+    from aftersales.accounts.services import token_issue, token_user
+
+    raw = token_issue(user=seat)
+    first, second = token_user(raw), token_user(raw)
+    assert first == second and first is not second

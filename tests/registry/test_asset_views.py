@@ -65,7 +65,8 @@ def test_asset_made_part_of_itself_is_refused_on_edit(client, seat, customer_a):
 
 
 def test_asset_list_filters_by_vendor_and_searches_serials(client, seat, customer_a):
-    hw = factories.ProductModelFactory(vendor=factories.VendorFactory(code="HW"))
+    # A fixed model name: the factory's sequence (M-0002, M-0020, ...) would match "002" too.
+    hw = factories.ProductModelFactory(vendor=factories.VendorFactory(code="HW"), name="OceanStor")
     factories.AssetFactory(customer=customer_a, serial_number="HW-001", product_model=hw)
     factories.AssetFactory(customer=customer_a, serial_number="HW-002", product_model=hw)
     factories.AssetFactory(customer=customer_a, serial_number="ZX-001")

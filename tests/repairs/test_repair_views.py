@@ -83,8 +83,8 @@ def test_start_before_approval_shows_the_reason_with_409(engineer, paid_case):
 def test_customer_approves_the_quote_on_the_portal(engineer, contact_a, paid_case):
     order = services.repair_quote(by=engineer, order=paid_order(engineer, paid_case))
     client = client_for(contact_a.user)
-    assert "1100.00" in client.get(f"/repairs/portal/{order.pk}/").content.decode()
-    client.post(f"/repairs/portal/{order.pk}/approve/")
+    assert "1100.00" in client.get(f"/portal/repairs/{order.pk}/").content.decode()
+    client.post(f"/portal/repairs/{order.pk}/approve/")
     order.refresh_from_db()
     assert (order.status, order.approval_channel, order.approval_by_name) == (
         "approved",
@@ -108,20 +108,20 @@ def test_customer_signs_off_on_the_portal_and_downloads_the_report(
     client = client_for(contact_a.user)
     with django_capture_on_commit_callbacks(execute=True):  # the report task runs after commit
         client.post(
-            f"/repairs/portal/{order.pk}/sign-off/",
+            f"/portal/repairs/{order.pk}/sign-off/",
             {"name": "张经理", "signature": signature_data_url()},
         )
     order.refresh_from_db()
     assert (order.status, order.signoff_channel) == ("signed_off", "signature")
-    pdf = client.get(f"/repairs/portal/{order.pk}/report.pdf")
+    pdf = client.get(f"/portal/repairs/{order.pk}/report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
 def test_another_customer_cannot_open_the_portal_page(engineer, contact_b, paid_case):
     order = paid_order(engineer, paid_case)
-    assert client_for(contact_b.user).get(f"/repairs/portal/{order.pk}/").status_code == 404
+    assert client_for(contact_b.user).get(f"/portal/repairs/{order.pk}/").status_code == 404
     assert (
-        client_for(contact_b.user).post(f"/repairs/portal/{order.pk}/approve/").status_code == 404
+        client_for(contact_b.user).post(f"/portal/repairs/{order.pk}/approve/").status_code == 404
     )
 
 
@@ -141,3 +141,14 @@ def test_customer_page_links_the_archived_service_report(
         services.repair_sign_off(by=contact_a.user, order=order, name="张经理")
     html = client_for(seat).get(f"/registry/customers/{customer_a.pk}/").content.decode()
     assert f"/repairs/{order.pk}/report.pdf" in html
+
+
+def test_console_page_offers_only_the_actions_the_predicates_allow(engineer, seat, paid_case):
+    order = paid_order(engineer, paid_case)
+    start = f"/repairs/{order.pk}/start/"
+    decision = f"/repairs/{order.pk}/decision/"
+    html = client_for(engineer).get(f"/repairs/{order.pk}/").content.decode()
+    assert f"/repairs/{order.pk}/quote/" in html and start not in html  # quote first
+    assert decision not in client_for(seat).get(f"/repairs/{order.pk}/").content.decode()
+    services.repair_quote(by=engineer, order=order)
+    assert decision in client_for(seat).get(f"/repairs/{order.pk}/").content.decode()

@@ -31,7 +31,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         "verify",
         "sign-off",
     ),
-    "aftersales.repairs.portal_views.my_repair_action": ("approve", "refuse", "sign-off"),
+    "aftersales.portal.repairs.repair_action": ("approve", "refuse", "sign-off"),
 }
 # Path parameters that name no object of customer A.
 NEUTRAL_PARAMS = frozenset({"action", "kind"})

@@ -175,8 +175,7 @@ def build_world() -> World:
         "approvals/pk": approval.pk,
         "vendor-cases/pk": vendor_case.pk,
         "escalations/firing_id": firing.pk,
-        "portal/pk": order.pk,
-        "repairs/pk": order.pk,
+        "repairs/pk": order.pk,  # repairs/<pk>/ and portal/repairs/<pk>/
         "warranty-terms/pk": WarrantyTerm.objects.first().pk,
         "import/job_id": job.pk,
         "imports/job_id": job.pk,
@@ -186,7 +185,6 @@ def build_world() -> World:
         "cases/number": case.number,
         "new/number": case.number,
         "contracts/number": contract.number,
-        "portal/number": contract.number,  # contracts/portal/<number>
         # A penalty line exists only once a promise is missed; the id names A's contract clock.
         "penalties/line_id": f"{first_promise.pk}-{contract.penalty_rules.first().pk}",
     }

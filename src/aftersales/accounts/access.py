@@ -50,17 +50,29 @@ def customer_id_of(user: Any) -> int | None:
 
 
 def scope_to_customer(
-    queryset: QuerySet, user: Any, *, staff_sees_all: bool, field: str = "customer_id"
+    queryset: QuerySet,
+    user: Any,
+    *,
+    staff_sees_all: bool,
+    field: str = "customer_id",
+    none_for_staff: bool = False,
 ) -> QuerySet:
     """The rows of `queryset` the user may see: all of them for staff allowed to
     (`staff_sees_all`), a customer contact's own organisation's rows; Forbidden for anyone else.
+
+    With `none_for_staff`, whoever is refused (staff not allowed to see all, a login that is
+    no contact) gets no rows instead of Forbidden, as the registry and contract lists answer.
     """
     if is_staff_member(user):
         if staff_sees_all:
             return queryset
+        if none_for_staff:
+            return queryset.none()
         raise Forbidden(NOT_ALLOWED)
     customer_id = customer_id_of(user)
     if customer_id is None:
+        if none_for_staff:
+            return queryset.none()
         raise Forbidden(NOT_ALLOWED)
     return queryset.filter(**{field: customer_id})
 

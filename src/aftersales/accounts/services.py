@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
 
@@ -26,6 +27,7 @@ from aftersales.accounts.throttle import (
 )
 from aftersales.core import timeline
 from aftersales.core.errors import Forbidden, Invalid
+from aftersales.core.memo import ConfigMemo
 
 TOKEN_PREFIX = "as_"
 BAD_CREDENTIALS = _("Wrong username or password.")
@@ -53,23 +55,41 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
+# Every API call asks for its token's user. Revoking a token, deactivating a user and changing
+# roles forget the memo at once in this process (registry's deactivations call
+# forget_api_tokens); other processes see the change within two seconds (docs/decisions.md).
+_tokens = ConfigMemo("api_tokens", ApiToken, User, links=(User.groups.through,), ttl=2.0)
+
+
+def forget_api_tokens() -> None:
+    """Tokens or their owners changed without a signal (a queryset update): look them up again."""
+    _tokens.forget()
+
+
+def _token_row(key_hash: str) -> ApiToken | None:
+    # The contact comes along: access checks ask for it on every call (customer_id_of).
+    return (
+        ApiToken.objects.select_related("user__contact__customer")
+        .filter(key_hash=key_hash, revoked_at__isnull=True)
+        .first()
+    )
+
+
 def token_user(raw: str) -> User | None:
     """Return the active user behind a token, or None."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    # The contact comes along: access checks ask for it on every call (customer_id_of).
-    token = (
-        ApiToken.objects.select_related("user__contact__customer")
-        .filter(key_hash=hash_token(raw), revoked_at__isnull=True)
-        .first()
-    )
+    key_hash = hash_token(raw)
+    token = _tokens.get(key_hash, lambda: _token_row(key_hash))
     if token is None or not token.user.is_active or not organisation_active(token.user):
         return None
     now = timezone.now()
     # Touch at most once a minute: a write per request would serialise API clients on SQLite.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+        token.last_used_at = now
+    # A copy per request: the memoised row stays clean of what a request caches on its user.
+    return copy.copy(token.user)
 
 
 class LoginThrottled(Forbidden):

@@ -300,15 +300,13 @@ def _text_action(action):
     return endpoint
 
 
-def _optional_text_action(action):
+def _optional_body_action(action, schema: type[VersionIn] = OptionalTextIn):
+    """An action whose body may be left out: its fields (text, version, `at`...) reach the
+    service by name."""
+
     def endpoint(request: HttpRequest, number: str):
-        payload = _optional_body(request, OptionalTextIn)
-        action(
-            case=_visible(request, number),
-            by=request.auth,
-            text=payload.text,
-            version=payload.version,
-        )
+        payload = _optional_body(request, schema)
+        action(case=_visible(request, number), by=request.auth, **dict(payload))
         return _detail(request, number)
 
     return endpoint
@@ -344,26 +342,11 @@ for _path, (_action, _rule) in {
     router.add_api_operation(
         f"/cases/{{number}}/{_path}",
         ["POST"],
-        access(_rule)(_optional_text_action(_action)),
+        access(_rule)(_optional_body_action(_action)),
         response=CaseDetailOut,
         operation_id=f"case_{_path}",
         openapi_extra=_OPTIONAL_TEXT_BODY,
     )
-
-
-def _onsite_action(action):
-    def endpoint(request: HttpRequest, number: str):
-        payload = _optional_body(request, OnsiteIn)
-        action(
-            case=_visible(request, number),
-            by=request.auth,
-            at=payload.at,
-            text=payload.text,
-            version=payload.version,
-        )
-        return _detail(request, number)
-
-    return endpoint
 
 
 # The engineer's visit: the engineers on the case, or the seat recording what they phoned in.
@@ -376,7 +359,7 @@ for _path, _action in {
     router.add_api_operation(
         f"/cases/{{number}}/{_path}",
         ["POST"],
-        access(_ONSITE)(_onsite_action(_action)),
+        access(_ONSITE)(_optional_body_action(_action, OnsiteIn)),
         response=CaseDetailOut,
         operation_id=f"case_{_path}",
         openapi_extra=_ONSITE_BODY,

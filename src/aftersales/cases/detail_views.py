@@ -28,9 +28,9 @@ from aftersales.cases.models import (
     VendorCaseState,
 )
 from aftersales.cases.uploads import ATTACHMENT_TYPES, SIGNED_FORM_TYPES, check_upload
-from aftersales.cases.views import raise_http
 from aftersales.core.db import id_or_none
 from aftersales.core.errors import ApplicationError, Conflict, Invalid, NotFound
+from aftersales.core.html_errors import raise_http
 from aftersales.core.schema_types import (
     DATE_OUT_OF_RANGE,
     NOT_AN_ISO_DATETIME,
@@ -44,6 +44,7 @@ COMMENTED = _("Comment added.")
 BAD_DATE = _("Enter a date as YYYY-MM-DD.")
 UNKNOWN_VENDOR = _("Choose a vendor.")
 ACKNOWLEDGED = _("Escalation acknowledged.")
+ONSITE_STEPS = frozenset({"depart", "arrive", "finish"})
 
 
 def get_case(request: HttpRequest, number: str) -> Case:
@@ -76,8 +77,8 @@ def _vendor_cases(case: Case) -> list:
 def _context(request: HttpRequest, case: Case, **extra: Any) -> dict:
     user = request.user
     now = timezone.now()
-    participants = list(case.participants.all())
     actions = selectors.available_actions(user=user, case=case)
+    participants = list(case.participants.all())  # prefetched by available_actions
     onsite = services.onsite_steps(user, case)
     context = {
         "case": case,
@@ -89,12 +90,14 @@ def _context(request: HttpRequest, case: Case, **extra: Any) -> dict:
         "participants": participants,
         "watching": preferences.is_watching(case=case, user=user),
         "vendor_cases": _vendor_cases(case),
-        "has_actions": any(a != "comment" for a in actions) or bool(onsite["steps"]),
+        # Visit steps show in their own panel, in the visit's order (onsite_steps).
+        "has_actions": any(a not in ONSITE_STEPS | {"comment"} for a in actions)
+        or bool(onsite["steps"]),
         "onsite": onsite,
         "vendor_case_states": VendorCaseState.choices,
         "approvals": list(case.approvals.select_related("recorded_by")),
         "decisions": ApprovalDecision.choices,
-        "can_work": can(user, "cases.work_case"),
+        "can": selectors.case_abilities(user=user, case=case),
         "posted": {},
         "failed": None,
     }

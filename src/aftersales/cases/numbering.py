@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from aftersales.cases.models import CaseCounter
@@ -16,7 +16,9 @@ def next_case_number(now: dt.datetime) -> str:
     """Hand out the next number of the local day with one atomic upsert (SQLite ≥ 3.35, PG)."""
     day = timezone.localtime(now).date()
     table = connection.ops.quote_name(CaseCounter._meta.db_table)
-    with connection.cursor() as cursor:
+    # A transaction of its own even for one statement: on SQLite writers then queue on the
+    # write lock (core.sqlite) instead of sleeping in SQLite's busy handler.
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (day, last) VALUES (%s, 1) "
             f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",

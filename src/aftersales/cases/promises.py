@@ -186,8 +186,8 @@ def prepare(case: Case, now: dt.datetime) -> list[Promise]:
 
 
 def start(case: Case, promises: list[Promise]) -> None:
-    """After the new case is saved: store its promises."""
-    clockwork.start(promises, subject_id=case.pk, cal=calendar_of(case))
+    """After the new case is saved: store its promises (prepare planned their checks)."""
+    clockwork.start(promises, subject_id=case.pk, cal=calendar_of(case), planned=True)
 
 
 def pause(case: Case, now: dt.datetime) -> None:

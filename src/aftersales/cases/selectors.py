@@ -6,14 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.accounts.access import can, customer_id_of, has_role
+from aftersales.accounts.access import can, scope_to_customer
 from aftersales.accounts.models import User
-from aftersales.accounts.roles import Role
-from aftersales.cases import search
+from aftersales.cases import access, search, workflow
 from aftersales.cases.models import OPEN_STATUSES, Case, CaseType
 from aftersales.core import timeline
 from aftersales.core.errors import NotFound
@@ -35,12 +34,10 @@ def active_case_type(code: str) -> CaseType | None:
 
 
 def cases_for_user(user: Any) -> QuerySet[Case]:
-    if can(user, "cases.view_case"):
-        return Case.objects.all()
-    customer_id = customer_id_of(user)
-    if customer_id is None:
-        return Case.objects.none()
-    return Case.objects.filter(customer_id=customer_id)
+    """Every case for staff allowed to see cases, a contact's own organisation's; else none."""
+    return scope_to_customer(
+        Case.objects.all(), user, staff_sees_all=can(user, access.VIEW), none_for_staff=True
+    )
 
 
 def case_get_for_user(*, user: Any, number: str) -> Case:
@@ -169,48 +166,23 @@ def with_promises(cases: list[Case], now: dt.datetime) -> list[Case]:
     return cases
 
 
-WORKER_ACTIONS = frozenset({"respond", "diagnose", "wait", "resume", "escalate", "rma", "resolve"})
-
-
-def _on_case(user: Any, case: Case) -> bool:
-    # participants.all() reuses a prefetch when the caller made one.
-    return case.assignee_id == user.pk or any(p.pk == user.pk for p in case.participants.all())
-
-
 def available_actions(*, user: Any, case: Case) -> list[str]:
-    """Actions the user may try on the case in its current state (buttons and API hints)."""
-    from aftersales.cases import workflow
-    from aftersales.cases.services import major_decision
+    """Actions the user may try on the case in its current state (buttons and API hints):
+    the state machine's actions for the status that the action's predicate allows."""
+    # The predicates ask about participants and approvals: load each once for all of them.
+    lookups = ["participants", "approvals"] if case.is_major else ["participants"]
+    prefetch_related_objects([case], *lookups)
+    return [
+        action
+        for action in workflow.allowed_actions(case.status)
+        if access.ACTION_PREDICATES[action](user, case)
+    ]
 
-    is_customer = customer_id_of(user) == case.customer_id and not can(user, "cases.view_case")
-    by_permission = {
-        "assign": can(user, "cases.assign_case"),
-        "take_over": can(user, "cases.take_over_case") and case.assignee_id != user.pk,
-        "respond": can(user, "cases.work_case"),
-        "diagnose": can(user, "cases.work_case"),
-        "wait": can(user, "cases.work_case"),
-        "resume": can(user, "cases.work_case"),
-        "escalate": can(user, "cases.work_case"),
-        "rma": can(user, "cases.work_case"),
-        "resolve": can(user, "cases.work_case"),
-        "confirm": is_customer or can(user, "cases.work_case"),
-        "reject": is_customer or can(user, "cases.work_case"),
-        "close": can(user, "cases.close_case") or can(user, "cases.work_case"),
-        "cancel": can(user, "cases.close_case"),
-        "reopen": is_customer or can(user, "cases.work_case"),
-        "comment": True,
-        "update": can(user, "cases.change_case"),
-        "approval": can(user, "cases.record_approval") and case.is_major,
+
+def case_abilities(*, user: Any, case: Case) -> dict[str, bool]:
+    """What the case page offers besides the workflow's actions, by the same predicates."""
+    return {
+        "comment_internal": access.can_comment_internal(user, case),
+        # Vendor cases are followed while the case is open.
+        "update_vendor_case": case.is_open and access.can_update_vendor_case(user, case),
     }
-    actions = [a for a in workflow.allowed_actions(case.status) if by_permission.get(a)]
-    if not _on_case(user, case) and not has_role(user, Role.MANAGER, Role.ADMIN):
-        # The services refuse work by staff who are not on the case: take it over first.
-        actions = [a for a in actions if a not in WORKER_ACTIONS]
-    if case.is_major:
-        decision = major_decision(case)
-        if decision != "approved":
-            allowed = workflow.ALLOWED_BEFORE_APPROVAL
-            if decision == "refused":
-                allowed = {"comment", "cancel"}
-            actions = [a for a in actions if a in allowed]
-    return actions

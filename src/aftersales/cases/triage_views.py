@@ -7,7 +7,6 @@ Include with `*triage_views.urlpatterns` at the top of cases/urls.py, before the
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -20,7 +19,8 @@ from aftersales.cases.mail import selectors, triage
 from aftersales.cases.mail.forms import TRIAGE_TABS, AttachForm, CreateCaseForm, IgnoreForm
 from aftersales.cases.mail.intake import CASE_NUMBER
 from aftersales.cases.models import InboundEmail, InboundEmailStatus
-from aftersales.core.errors import ApplicationError, Forbidden, Invalid, NotFound
+from aftersales.core.errors import ApplicationError, Invalid, NotFound
+from aftersales.core.html_errors import add_form_error
 from aftersales.core.pagination import console_page
 from aftersales.registry.selectors import customer_get_for_user
 
@@ -79,12 +79,7 @@ def triage_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _failed(request, mail, exc: ApplicationError, form, form_name: str) -> HttpResponse:
     """Show what went wrong on the form it came from: the field's error, or a message."""
-    if isinstance(exc, Forbidden):
-        raise PermissionDenied(str(exc.message)) from exc
-    if isinstance(exc, Invalid) and exc.field in form.fields:
-        form.add_error(exc.field, str(exc.message))
-    else:
-        form.add_error(None, str(exc.message))
+    add_form_error(form, exc)
     return _detail(request, mail, status=exc.status_code, **{form_name: form})
 
 

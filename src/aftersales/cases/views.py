@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,10 +19,11 @@ from django.views.decorators.http import require_POST
 from aftersales.accounts.access import has_role
 from aftersales.accounts.decorators import permission_required
 from aftersales.accounts.roles import Role
-from aftersales.cases import forms, pickers, preferences, selectors, services
+from aftersales.cases import access, forms, pickers, preferences, selectors, services
 from aftersales.cases.models import Case
 from aftersales.cases.uploads import limit_mb
-from aftersales.core.errors import ApplicationError, Conflict, Forbidden, Invalid, NotFound
+from aftersales.core.errors import ApplicationError, Conflict, Invalid, NotFound
+from aftersales.core.html_errors import add_form_error
 from aftersales.core.pagination import console_page
 
 PER_PAGE = 50
@@ -40,14 +40,6 @@ VIEW_SAVED = _("View “%(name)s” saved.")
 VIEW_DELETED = _("View deleted.")
 NOTHING_CHOSEN = _("Tick at least one case.")
 BULK_ASSIGNED = _("Assigned to %(engineer)s: %(numbers)s.")
-
-
-def raise_http(exc: ApplicationError) -> None:
-    """Forbidden and NotFound leave as the HTTP answers Django already knows."""
-    if isinstance(exc, Forbidden):
-        raise PermissionDenied(str(exc.message)) from exc
-    if isinstance(exc, NotFound):
-        raise Http404(str(exc.message)) from exc
 
 
 def default_tab(user: Any) -> str:
@@ -99,6 +91,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "saved_views": preferences.saved_views_for(user=request.user),
         "saved_view_form": forms.SavedViewForm(),
         "can_assign": can_assign,
+        "can_create": access.can_create_case(request.user),
     }
     template = "cases/list.html"
     if request.htmx and not request.htmx.history_restore_request:
@@ -224,14 +217,9 @@ def _create(request: HttpRequest, form: forms.CaseCreateForm) -> Case | None:
             )
             for upload in data["attachments"]:
                 services.attachment_add(case=case, by=request.user, file=upload)
-    except Invalid as exc:
-        field = exc.field if exc.field in form.fields else None
-        field = "attachments" if exc.field == "file" else field
-        form.add_error(field, str(exc.message))
-        return None
     except ApplicationError as exc:
-        raise_http(exc)
-        raise
+        add_form_error(form, exc, rename={"file": "attachments"})
+        return None
     return case
 
 

@@ -113,10 +113,23 @@ def entitlement_for(
     from aftersales.contracts.selectors import contract_covering
 
     owner = asset.customer if asset is not None else customer
+    contract = None
     if owner is not None:
         contract = contract_covering(customer=owner, asset=asset, on=on)
-        if contract is not None:
-            return _contract_entitlement(contract)
+    return _entitlement(asset, on, contract)
+
+
+def entitlements_for(*, assets: list[Asset], on: dt.date) -> dict[int, Entitlement]:
+    """entitlement_for of each asset (asset pk -> entitlement), the contracts read at once."""
+    from aftersales.contracts.selectors import contracts_covering
+
+    covering = contracts_covering(assets=assets, on=on)
+    return {a.pk: _entitlement(a, on, covering[a.pk]) for a in assets}
+
+
+def _entitlement(asset: Asset | None, on: dt.date, contract) -> Entitlement:
+    if contract is not None:
+        return _contract_entitlement(contract)
     if asset is None:
         return Entitlement(OUT_OF_WARRANTY, _("No registered asset: paid service unless agreed."))
     warranty = asset_warranty(asset)

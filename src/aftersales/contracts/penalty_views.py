@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -17,7 +17,8 @@ from aftersales.accounts.access import can
 from aftersales.accounts.decorators import staff_required
 from aftersales.accounts.endpoint_access import access, staff_perm
 from aftersales.contracts import penalties as book
-from aftersales.core.errors import ApplicationError, Forbidden, NotFound
+from aftersales.core import html_errors
+from aftersales.core.errors import ApplicationError, NotFound
 from aftersales.core.form_fields import validate_date_range
 
 BAD_DATE = _("Enter dates as YYYY-MM-DD.")
@@ -40,10 +41,9 @@ def _date(value: str | None) -> dt.date | None:
 def _gate(request: HttpRequest) -> None:
     try:
         book.require_penalty_reader(request.user)
-    except Forbidden as exc:
-        raise PermissionDenied from exc
-    except NotFound as exc:
-        raise Http404 from exc
+    except ApplicationError as exc:
+        html_errors.raise_http(exc)
+        raise
 
 
 @access(staff_perm(book.VIEW_PENALTIES))
@@ -86,10 +86,11 @@ def penalty_waive(request: HttpRequest) -> HttpResponse:
             by=request.user,
             reason=request.POST.get("reason", ""),
         )
-    except Forbidden as exc:
-        raise PermissionDenied from exc
-    except ApplicationError as exc:
+    except NotFound as exc:
+        # The line comes from the form, not the address: a stale one is said on the page.
         messages.error(request, exc.message)
+    except ApplicationError as exc:
+        html_errors.flash_error(request, exc)
     else:
         messages.success(request, WAIVED)
     query = {k: request.POST.get(k, "") for k in ("contract", "from", "to")}

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.accounts.access import can, customer_id_of
+from aftersales.accounts.access import can, scope_to_customer
 from aftersales.contracts.models import ServiceContract, WarrantyTerm
 from aftersales.core.errors import NotFound
 from aftersales.core.memo import ConfigMemo
@@ -64,8 +64,51 @@ def _covering(*, customer: Customer, asset: Asset | None, on: dt.date) -> Servic
     return contracts.filter(scope).distinct().order_by("-ends_on", "-starts_on").first()
 
 
+def contracts_covering(*, assets: list[Asset], on: dt.date) -> dict[int, ServiceContract | None]:
+    """contract_covering for each of many assets (asset pk -> contract), in three queries
+    however many there are: the list pages' way to the same answer."""
+    contracts = list(
+        ServiceContract.objects.filter(
+            customer_id__in={a.customer_id for a in assets},
+            is_active=True,
+            starts_on__lte=on,
+            ends_on__gte=on,
+        )
+        .select_related("sla_policy__calendar")
+        .order_by("-ends_on", "-starts_on")
+    )
+    named: dict[int, set[int]] = {c.pk: set() for c in contracts}
+    projects: dict[int, set[int]] = {c.pk: set() for c in contracts}
+    links = ServiceContract.assets.through.objects.filter(servicecontract_id__in=named)
+    for contract_id, asset_id in links.values_list("servicecontract_id", "asset_id"):
+        named[contract_id].add(asset_id)
+    links = ServiceContract.projects.through.objects.filter(servicecontract_id__in=named)
+    for contract_id, project_id in links.values_list("servicecontract_id", "project_id"):
+        projects[contract_id].add(project_id)
+
+    def covers(contract: ServiceContract, asset: Asset) -> bool:
+        if not named[contract.pk] and not projects[contract.pk]:
+            return True  # names neither: the whole customer
+        return asset.pk in named[contract.pk] or asset.project_id in projects[contract.pk]
+
+    return {
+        a.pk: next((c for c in contracts if c.customer_id == a.customer_id and covers(c, a)), None)
+        for a in assets
+    }
+
+
+# Every entitlement asks (each new case, each row of the portal's equipment list); terms are
+# configuration, changed through warranty_term_save (a save signal forgets them).
+_terms = ConfigMemo("warranty_terms", WarrantyTerm)
+
+
 def warranty_term_for(*, product_model: ProductModel | None, kind: str) -> WarrantyTerm | None:
     """The most specific active term: model and kind, then model, then kind alone."""
+    key = (product_model.pk if product_model is not None else None, kind)
+    return _terms.get(key, lambda: _term_for(product_model=product_model, kind=kind))
+
+
+def _term_for(*, product_model: ProductModel | None, kind: str) -> WarrantyTerm | None:
     terms = WarrantyTerm.objects.filter(is_active=True)
     candidates = []
     if product_model is not None:
@@ -98,12 +141,12 @@ def warranty_term_get(*, pk: int) -> WarrantyTerm:
 
 
 def contracts_for_user(user: Any) -> QuerySet[ServiceContract]:
-    if can(user, "contracts.view_servicecontract"):
-        return ServiceContract.objects.all()
-    customer_id = customer_id_of(user)
-    if customer_id is None:
-        return ServiceContract.objects.none()
-    return ServiceContract.objects.filter(customer_id=customer_id, is_active=True)
+    staff_sees_all = can(user, "contracts.view_servicecontract")
+    # Staff see retired contracts too (to reactivate them); a contact only those in use.
+    qs = ServiceContract.objects.all()
+    if not staff_sees_all:
+        qs = qs.filter(is_active=True)
+    return scope_to_customer(qs, user, staff_sees_all=staff_sees_all, none_for_staff=True)
 
 
 def contract_get_for_user(*, user: Any, number: str) -> ServiceContract:

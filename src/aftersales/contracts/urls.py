@@ -1,5 +1,4 @@
-from aftersales.contracts import portal_views, views
+from aftersales.contracts import views
 
 app_name = "contracts"
-# Portal pages first: "portal/" must not be read as a contract number.
-urlpatterns = [*portal_views.urlpatterns, *views.urlpatterns]
+urlpatterns = views.urlpatterns

@@ -18,13 +18,13 @@ from aftersales.accounts.decorators import permission_required
 from aftersales.contracts import forms, selectors, services
 from aftersales.contracts.entitlement import service_level_label
 from aftersales.contracts.models import ServiceContract
-from aftersales.core import timeline
-from aftersales.core.errors import ApplicationError, Invalid, NotFound
+from aftersales.core import html_errors, timeline
+from aftersales.core.errors import NotFound
 from aftersales.core.pagination import console_page
 from aftersales.registry import selectors as registry_selectors
 
 PER_PAGE = 50
-SAVED = _("Saved.")
+SAVED = html_errors.SAVED
 RENEWED = _("Renewal %(number)s created.")
 DEACTIVATED = _("Deactivated.")
 REACTIVATED = _("Reactivated.")
@@ -40,19 +40,8 @@ def _contract(request: HttpRequest, number: str) -> ServiceContract:
 def _form_page(
     request: HttpRequest, form, save: Callable[[dict], Any], success: Callable[[Any], str], **ctx
 ) -> HttpResponse:
-    """Show a form; on a valid POST call the service and put its Invalid on the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form.cleaned_data)
-        except Invalid as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        except ApplicationError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            messages.success(request, ctx.pop("done", SAVED))
-            return redirect(success(obj))
-    status = 422 if request.method == "POST" else 200
-    return render(request, "contracts/form.html", {"form": form, **ctx}, status=status)
+    """A contract form page: core's one mapping of a refused save onto the form."""
+    return html_errors.form_page(request, form, save, success, "contracts/form.html", **ctx)
 
 
 @permission_required("contracts.view_servicecontract")

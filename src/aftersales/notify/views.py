@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aftersales.accounts.decorators import permission_required
+from aftersales.core import html_errors
 from aftersales.core.errors import ApplicationError, NotFound
 from aftersales.core.pagination import console_page
 from aftersales.notify import selectors, services
@@ -58,7 +59,7 @@ def outbox_retry(request: HttpRequest, message_id: int) -> HttpResponse:
     try:
         services.outbox_retry(message=message, by=request.user)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        html_errors.flash_error(request, exc)
     else:
         messages.success(request, RETRY_QUEUED)
     return redirect("notify:outbox_detail", message_id=message.pk)

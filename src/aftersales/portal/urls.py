@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from aftersales.portal import views
+from aftersales.portal import contracts, equipment, repairs, views
 
 app_name = "portal"
 urlpatterns = [
@@ -15,4 +15,7 @@ urlpatterns = [
         name="case_attachment",
     ),
     path("cases/<str:number>/<str:action>/", views.case_action, name="case_action"),
+    path("equipment/", equipment.equipment_list, name="equipment_list"),
+    path("contracts/", include(contracts.urlpatterns)),
+    *repairs.urlpatterns,
 ]

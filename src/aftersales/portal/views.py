@@ -20,8 +20,8 @@ from aftersales.cases.detail_views import add_comment, attachment_response, get_
 from aftersales.cases.forms import PortalCaseForm
 from aftersales.cases.models import OPEN_STATUSES, Case, Channel
 from aftersales.cases.uploads import limit_mb
-from aftersales.cases.views import raise_http
 from aftersales.core.errors import ApplicationError, Conflict, Invalid
+from aftersales.core.html_errors import add_form_error, raise_http
 from aftersales.core.pagination import console_page
 from aftersales.registry import selectors
 
@@ -86,7 +86,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @contact_required
 def case_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = PortalCaseForm(request.POST or None, request.FILES or None, user=user)
+    # "Report a problem" on the equipment page names the asset; the form ignores an unknown one.
+    initial = {"asset": request.GET.get("serial_number", "")[:80]}
+    form = PortalCaseForm(request.POST or None, request.FILES or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         case = _create(request, form)
         if case is not None:
@@ -113,13 +115,9 @@ def _create(request: HttpRequest, form: PortalCaseForm) -> Case | None:
             )
             for upload in data["attachments"]:
                 case_services.attachment_add(case=case, by=request.user, file=upload)
-    except Invalid as exc:
-        field = {"serial_number": "asset", "file": "attachments"}.get(exc.field or "", exc.field)
-        form.add_error(field if field in form.fields else None, str(exc.message))
-        return None
     except ApplicationError as exc:
-        raise_http(exc)
-        raise
+        add_form_error(form, exc, rename={"serial_number": "asset", "file": "attachments"})
+        return None
     return case
 
 

@@ -16,9 +16,9 @@ from aftersales.core.db import MAX_ID, id_or_none
 from aftersales.core.form_fields import (
     LONG_TEXT_MAX,
     PASSWORD_MAX,
-    SHORT_TEXT_MAX,
     BoundedDateField,
 )
+from aftersales.core.list_pages import ListFilter
 from aftersales.registry import selectors
 from aftersales.registry.models import (
     Asset,
@@ -59,16 +59,6 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 # --- list filters: every field optional, bad values simply ignored by the view ---
-
-
-class ListFilter(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=SHORT_TEXT_MAX)
-    inactive = forms.BooleanField(label=_("Show inactive"), required=False)
-
-    def value(self, name: str):
-        """The cleaned value, or None when absent or bad: one bad filter spoils no others."""
-        self.is_valid()
-        return self.cleaned_data.get(name)
 
 
 class CustomerFilter(ListFilter):

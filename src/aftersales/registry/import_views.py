@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.accounts.decorators import permission_required
-from aftersales.core.errors import ApplicationError, Forbidden, Invalid, NotFound
+from aftersales.core import html_errors
+from aftersales.core.errors import ApplicationError, Invalid
 from aftersales.registry import exports, imports, tasks
 from aftersales.registry.models import ImportJob, ImportKind, ImportStatus
 
@@ -32,10 +32,9 @@ class ImportForm(forms.Form):
 def _job(request: HttpRequest, job_id: int) -> ImportJob:
     try:
         return imports.import_job_get_for_user(user=request.user, job_id=job_id)
-    except NotFound as exc:
-        raise Http404 from exc
-    except Forbidden as exc:
-        raise PermissionDenied from exc
+    except ApplicationError as exc:
+        html_errors.raise_http(exc)
+        raise
 
 
 def _job_context(job: ImportJob) -> dict:
@@ -77,7 +76,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
                 upload=form.cleaned_data["file"],
             )
         except Invalid as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            html_errors.add_form_error(form, exc)
         else:
             tasks.import_preview_task(job.pk)
             return redirect("registry:import_detail", job_id=job.pk)
@@ -110,6 +109,7 @@ def import_commit(request: HttpRequest, job_id: int) -> HttpResponse:
     try:
         job = imports.import_commit_request(user=request.user, job=job)
     except ApplicationError as exc:
+        html_errors.raise_http(exc)  # the job is another's (404) or not the user's to commit (403)
         context = _job_context(job) | {"message": str(exc.message)}
         return render(request, "registry/import_detail.html", context, status=409)
     tasks.import_commit_task(job.pk)

@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
 from aftersales.accounts.decorators import permission_required
-from aftersales.core.errors import Invalid
+from aftersales.core import html_errors
+from aftersales.core.errors import ApplicationError, Invalid
 from aftersales.registry.lookup import ASSET_LIMIT, lookup_for_user
 
 
@@ -20,6 +21,9 @@ def lookup(request: HttpRequest) -> HttpResponse:
             result = lookup_for_user(user=request.user, q=q)
         except Invalid as exc:
             error = exc.message
+        except ApplicationError as exc:
+            html_errors.raise_http(exc)
+            raise
     template = "registry/lookup.html"
     # A history restore asks for the whole page, a search from the box for the results only.
     if request.htmx and not request.htmx.history_restore_request:

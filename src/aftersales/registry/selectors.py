@@ -8,7 +8,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.accounts.access import can, customer_id_of, is_staff_member
+from aftersales.accounts.access import can, is_staff_member, scope_to_customer
 from aftersales.accounts.models import User
 from aftersales.accounts.roles import STAFF_ROLES
 from aftersales.core.errors import NotFound
@@ -31,13 +31,13 @@ NOT_FOUND = _("Not found.")
 
 def customers_for_user(user: Any) -> QuerySet[Customer]:
     """Staff who may view the registry see all; a contact sees their own organisation only."""
-    qs = Customer.objects.filter(is_active=True)
-    if can(user, "registry.view_customer"):
-        return qs
-    customer_id = customer_id_of(user)
-    if customer_id is None:
-        return qs.none()
-    return qs.filter(pk=customer_id)
+    return scope_to_customer(
+        Customer.objects.filter(is_active=True),
+        user,
+        staff_sees_all=can(user, "registry.view_customer"),
+        field="pk",
+        none_for_staff=True,
+    )
 
 
 def customer_search(
@@ -82,6 +82,14 @@ def asset_get_for_user(*, user: Any, serial_number: str) -> Asset:
     if asset is None:
         raise NotFound(NOT_FOUND)
     return asset
+
+
+def asset_search_for_user(*, user: Any, q: str = "") -> QuerySet[Asset]:
+    """The user's active assets whose serial number or model name holds `q`, by serial."""
+    qs = assets_for_user(user).select_related("customer", "product_model__vendor", "site")
+    if q:
+        qs = qs.filter(Q(serial_number__icontains=q) | Q(product_model__name__icontains=q))
+    return qs.order_by("serial_number")
 
 
 def engineers_for_user(user: Any) -> QuerySet[Engineer]:

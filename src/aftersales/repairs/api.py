@@ -10,13 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 
-from aftersales.accounts.access import is_staff_member, require
+from aftersales.accounts.access import is_staff_member
 from aftersales.accounts.endpoint_access import access, scoped, staff_perm
 from aftersales.cases import selectors as case_selectors
 from aftersales.core import timeline
 from aftersales.core.errors import Invalid
 from aftersales.core.parser import optional_body
 from aftersales.registry.models import Asset
+from aftersales.repairs import access as repair_access
 from aftersales.repairs import selectors, services
 from aftersales.repairs.models import RepairOrder
 from aftersales.repairs.report import render_report_pdf
@@ -107,6 +108,7 @@ def repair_out(order: RepairOrder, user: Any) -> dict:
         "signed_off": signed,
         "warranty_until": order.warranty_until,
         "report_url": reverse("api:repair_report", args=[order.pk]),
+        "allowed_actions": repair_access.available_actions(user, order),
         "events": [
             {
                 "at": e.at,
@@ -133,7 +135,8 @@ def _fresh(request: HttpRequest, order: RepairOrder) -> dict:
 @access(staff_perm("repairs.add_repairorder"))
 def repair_create(request: HttpRequest, number: str, payload: RepairIn):
     case = case_selectors.case_get_for_user(user=request.auth, number=number)
-    require(request.auth, "repairs.add_repairorder")
+    # Refused before the serial number is looked up: a wrong role learns nothing from a 422.
+    repair_access.can_open.enforce_who(request.auth, case)
     asset = None
     if payload.serial_number:
         asset = Asset.objects.filter(

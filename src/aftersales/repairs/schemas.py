@@ -129,4 +129,6 @@ class RepairOut(Schema):
     signed_off: dict | None
     warranty_until: dt.date | None
     report_url: str | None
+    # What the caller may do now (repairs.access.available_actions), e.g. "approve_quote".
+    allowed_actions: list[str]
     events: list[EventOut]

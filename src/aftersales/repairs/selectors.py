@@ -4,23 +4,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.accounts.access import can, customer_id_of
-from aftersales.core.errors import NotFound
-from aftersales.repairs.models import FaultCategory, RepairOrder
+from aftersales.accounts.access import can, scope_to_customer
+from aftersales.core.errors import Forbidden, NotFound
+from aftersales.repairs.models import CLOSED_STATUSES, FaultCategory, RepairOrder, RepairStatus
 
 NOT_FOUND = _("Not found.")
 
 
 def repairs_for_user(user: Any) -> QuerySet[RepairOrder]:
-    if can(user, "repairs.view_repairorder"):
-        return RepairOrder.objects.all()
-    customer_id = customer_id_of(user)
-    if customer_id is None:
+    """Every order for staff who may see repairs, a contact's own customer's; none otherwise."""
+    try:
+        return scope_to_customer(
+            RepairOrder.objects.all(), user, staff_sees_all=can(user, "repairs.view_repairorder")
+        )
+    except Forbidden:  # staff without the permission, or no login: an empty list, not an error
         return RepairOrder.objects.none()
-    return RepairOrder.objects.filter(customer_id=customer_id)
+
+
+def repair_search(*, user: Any, status: str = "", q: str = "") -> QuerySet[RepairOrder]:
+    """The user's orders, newest first; `status` is "open", "closed" or one status (anything
+    else: all), `q` part of an order number or a whole serial number."""
+    qs = repairs_for_user(user).select_related(
+        "customer", "case", "asset__product_model", "fault_category"
+    )
+    if status == "open":
+        qs = qs.filter(closed_at__isnull=True)
+    elif status == "closed":
+        qs = qs.filter(status__in=CLOSED_STATUSES)
+    elif status in RepairStatus.values:
+        qs = qs.filter(status=status)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(asset__serial_number__iexact=q))
+    return qs.order_by("-created_at", "-id")
 
 
 def repair_get_for_user(*, user: Any, pk: int) -> RepairOrder:

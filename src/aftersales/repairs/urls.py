@@ -1,5 +1,5 @@
-from aftersales.repairs import portal_views, views
+from aftersales.repairs import views
 
 app_name = "repairs"
-# Portal pages first: "portal/" is not an order id anyway, but keep the two apart.
-urlpatterns = [*portal_views.urlpatterns, *views.urlpatterns]
+# The customer's repair pages are the portal's (aftersales.portal.repairs).
+urlpatterns = views.urlpatterns

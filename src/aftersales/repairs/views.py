@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from aftersales.accounts.access import can, is_staff_member
+from aftersales.accounts.access import is_staff_member
 from aftersales.accounts.decorators import permission_required
 from aftersales.cases import selectors as case_selectors
 from aftersales.core import timeline
-from aftersales.core.errors import ApplicationError, Forbidden, Invalid, NotFound
+from aftersales.core.errors import ApplicationError, NotFound
+from aftersales.core.html_errors import add_form_error, flash_error, form_page
+from aftersales.core.list_pages import get_or_404
 from aftersales.core.pagination import console_page
-from aftersales.repairs import forms, selectors, services
+from aftersales.repairs import access, forms, selectors, services
 from aftersales.repairs.api import report_response
 from aftersales.repairs.models import RepairOrder, RepairStatus
 from aftersales.repairs.report import ReportUnavailable
@@ -28,26 +29,15 @@ SAVED = _("Saved.")
 
 
 def _order(request: HttpRequest, pk: int) -> RepairOrder:
-    try:
-        return selectors.repair_get_for_user(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404 from exc
+    return get_or_404(selectors.repair_get_for_user, request, pk)
 
 
 @permission_required("repairs.view_repairorder")
 def repair_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     q = request.GET.get("q", "").strip()[:100]
-    qs = selectors.repairs_for_user(request.user).select_related(
-        "customer", "asset", "case", "fault_category"
-    )
-    if status == "open":
-        qs = qs.filter(closed_at__isnull=True)
-    elif status in RepairStatus.values:
-        qs = qs.filter(status=status)
-    if q:
-        qs = qs.filter(number__icontains=q) | qs.filter(asset__serial_number__iexact=q)
-    page = console_page(request, qs.order_by("-created_at"), per_page=PER_PAGE)
+    qs = selectors.repair_search(user=request.user, status=status, q=q)
+    page = console_page(request, qs, per_page=PER_PAGE)
     return render(
         request,
         "repairs/list.html",
@@ -64,17 +54,14 @@ def repair_create(request: HttpRequest, number: str) -> HttpResponse:
     form = forms.RepairCreateForm(
         request.POST or None, initial={"service_mode": case.service_mode, "fault_text": case.title}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            order = services.repair_create(by=request.user, case=case, **form.cleaned_data)
-        except Invalid as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        except ApplicationError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            return redirect("repairs:detail", pk=order.pk)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "repairs/new.html", {"form": form, "case": case}, status=status)
+    return form_page(
+        request,
+        form,
+        lambda data: services.repair_create(by=request.user, case=case, **data),
+        lambda order: reverse("repairs:detail", args=[order.pk]),
+        "repairs/new.html",
+        case=case,
+    )
 
 
 def _edit_initial(order: RepairOrder) -> dict:
@@ -114,8 +101,7 @@ def _detail(request: HttpRequest, order: RepairOrder, status: int = 200, **forms
         or forms.SignOffForm(
             initial={"name": order.case.contact.name if order.case.contact else ""}
         ),
-        "can_work": can(user, "repairs.change_repairorder"),
-        "can_record": can(user, "repairs.record_quote_approval"),
+        "actions": access.available_actions(user, order),
     }
     return render(request, "repairs/detail.html", context, status=status)
 
@@ -129,14 +115,11 @@ def _run(request: HttpRequest, order: RepairOrder, action, form_name: str = "", 
     """Call a service; errors go back onto the page (409/422) or become HTTP answers."""
     try:
         action()
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc.message)) from exc
     except ApplicationError as exc:
         if form is not None:
-            field = exc.field if exc.field in form.fields else None
-            form.add_error(field, str(exc.message))
+            add_form_error(form, exc)
         else:
-            messages.error(request, str(exc.message))
+            flash_error(request, exc)
         order = _order(request, order.pk)
         return _detail(
             request, order, status=exc.status_code, **({form_name: form} if form else {})

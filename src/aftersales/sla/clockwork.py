@@ -236,11 +236,15 @@ def new_promise(
     return promise
 
 
-def start(promises: list[Promise], *, subject_id: int, cal: CompiledCalendar) -> list[Promise]:
-    """Store new promises of a subject just saved; their next checks planned (no firings yet)."""
+def start(
+    promises: list[Promise], *, subject_id: int, cal: CompiledCalendar, planned: bool = False
+) -> list[Promise]:
+    """Store new promises of a subject just saved; their next checks planned (no firings yet)
+    unless the caller `planned` them before its transaction (less work under the write lock)."""
     for promise in promises:
         promise.subject_id = subject_id
-    plan_checks(promises, cal=cal, fired={})
+    if not planned:
+        plan_checks(promises, cal=cal, fired={})
     return Promise.objects.bulk_create(promises)
 
 

@@ -11,19 +11,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.accounts.access import can
 from aftersales.accounts.models import User
+from aftersales.cases import access
 from aftersales.cases.models import ActivityKind, ApprovalDecision, Case, MajorApproval
 from aftersales.cases.services.common import (
-    NOT_ALLOWED,
-    REFUSED_FOR_GOOD,
     lock_case,
-    major_decision,
     record,
     required_text,
     save_case,
 )
-from aftersales.core.errors import Conflict, Forbidden, Invalid
+from aftersales.core.errors import Invalid
 
 
 @transaction.atomic
@@ -37,15 +34,11 @@ def case_record_approval(
     note: str = "",
     form: Any = None,
 ) -> MajorApproval:
-    """Record the signed 《重大请求审批表》; a refusal blocks the case for good."""
-    if not can(by, "cases.record_approval"):
-        raise Forbidden(NOT_ALLOWED)
+    """Record the signed 《重大请求审批表》 of a major request; a refusal blocks it for good."""
     approver = required_text(approver, "approver")
     if decision not in ApprovalDecision.values:
         raise Invalid(_("Choose approved or refused."), field="decision")
-    case = lock_case(case, version=None, action="approval")
-    if major_decision(case) == ApprovalDecision.REFUSED:
-        raise Conflict(REFUSED_FOR_GOOD)
+    case = lock_case(case, version=None, action="approval", by=by, may=access.can_record_approval)
     now = timezone.now()
     approval = MajorApproval(
         case=case,
@@ -61,9 +54,7 @@ def case_record_approval(
         extension = os.path.splitext(form.name)[1].lower()[:10]
         approval.form.save(f"{uuid.uuid4().hex}{extension}", form, save=False)
     approval.save()
-    if not case.is_major:
-        case.is_major = True
-    save_case(case, now, "is_major")
+    save_case(case, now)
     record(
         case,
         by=by,

@@ -8,17 +8,16 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from aftersales.accounts.access import is_staff_member
 from aftersales.accounts.models import User
+from aftersales.cases import access
 from aftersales.cases.models import ActivityKind, Attachment, Case
 from aftersales.cases.services.common import (
     CUSTOMERS_NO_INTERNAL,
-    NOT_ALLOWED,
-    is_customer_of,
     record,
+    require,
     save_case,
 )
-from aftersales.core.errors import Forbidden, Invalid
+from aftersales.core.errors import Invalid
 
 
 @transaction.atomic
@@ -26,11 +25,9 @@ def attachment_add(*, case: Case, by: User, file: Any, internal: bool = False) -
     """Store a checked file under MEDIA_ROOT/cases/<id>/ with a generated name; log it."""
     from aftersales.cases.uploads import check_upload, display_name
 
-    customer = is_customer_of(by, case)
-    if internal and customer:
+    require(access.can_add_attachment, by, case)
+    if internal and not access.can_comment_internal(by, case):
         raise Invalid(CUSTOMERS_NO_INTERNAL, field="internal")
-    if not (customer or is_staff_member(by)):
-        raise Forbidden(NOT_ALLOWED)
     ext, content_type = check_upload(file, field="file")
     case = Case.objects.select_for_update().get(pk=case.pk)
     now = timezone.now()

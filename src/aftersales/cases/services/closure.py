@@ -8,19 +8,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 
-from aftersales.accounts.access import can
 from aftersales.accounts.models import User
-from aftersales.cases import deadlines, notifications
+from aftersales.cases import access, deadlines, notifications
 from aftersales.cases.models import ActivityKind, Case, Status
 from aftersales.cases.services.common import (
-    NOT_ALLOWED,
     lock_case,
     record,
-    require_customer_or,
+    require,
     required_text,
     save_case,
 )
-from aftersales.core.errors import Forbidden
 
 
 def auto_close_days() -> int:
@@ -42,8 +39,7 @@ def _close(case: Case, *, by: User | None, kind: str, now: dt.datetime, text: st
 @transaction.atomic
 def case_confirm(*, case: Case, by: User, text: str = "", version: int | None = None) -> Case:
     """The customer accepts the resolution (staff may record a phone confirmation)."""
-    require_customer_or(case, by, "cases.work_case")
-    case = lock_case(case, version=version, action="confirm")
+    case = lock_case(case, version=version, action="confirm", by=by, may=access.can_confirm)
     _close(case, by=by, kind=ActivityKind.CONFIRMED, now=timezone.now(), text=text.strip())
     return case
 
@@ -52,8 +48,7 @@ def case_confirm(*, case: Case, by: User, text: str = "", version: int | None = 
 def case_reject(*, case: Case, by: User, text: str, version: int | None = None) -> Case:
     """The customer says the problem is not solved: work starts again."""
     text = required_text(text)
-    require_customer_or(case, by, "cases.work_case")
-    case = lock_case(case, version=version, action="reject")
+    case = lock_case(case, version=version, action="reject", by=by, may=access.can_reject)
     now = timezone.now()
     case.status = Status.IN_PROGRESS
     case.auto_close_at = None
@@ -69,12 +64,10 @@ def case_close(*, case: Case, by: User, text: str = "", version: int | None = No
     """Close a resolved case; closers may also cancel an open one (duplicate, withdrawn)."""
     locked = Case.objects.get(pk=case.pk)
     if locked.status == Status.RESOLVED:
-        if not (can(by, "cases.close_case") or can(by, "cases.work_case")):
-            raise Forbidden(NOT_ALLOWED)
-        case = lock_case(case, version=version, action="close")
+        case = lock_case(case, version=version, action="close", by=by, may=access.can_close)
     else:
-        if not can(by, "cases.close_case"):
-            raise Forbidden(NOT_ALLOWED)
+        # Refused before the text is read: cancelling is for closers only.
+        require(access.can_cancel, by, locked)
         text = required_text(text)
         case = lock_case(case, version=version, action="cancel")
     _close(case, by=by, kind=ActivityKind.CLOSED, now=timezone.now(), text=text.strip())
@@ -85,8 +78,7 @@ def case_close(*, case: Case, by: User, text: str = "", version: int | None = No
 def case_reopen(*, case: Case, by: User, text: str, version: int | None = None) -> Case:
     """Reopen a resolved or closed case: back to its engineer, or to the queue if none."""
     text = required_text(text)
-    require_customer_or(case, by, "cases.work_case")
-    case = lock_case(case, version=version, action="reopen")
+    case = lock_case(case, version=version, action="reopen", by=by, may=access.can_reopen)
     now = timezone.now()
     case.status = Status.IN_PROGRESS if case.assignee_id else Status.NEW
     case.closed_at = None

@@ -6,31 +6,28 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 
-from aftersales.accounts.access import is_staff_member
 from aftersales.accounts.models import User
-from aftersales.cases import notifications, search
+from aftersales.cases import access, notifications, search
 from aftersales.cases.models import Activity, ActivityKind, Case, Status
 from aftersales.cases.services.common import (
     CUSTOMERS_NO_INTERNAL,
-    NOT_ALLOWED,
-    is_customer_of,
     record,
+    require,
     required_text,
     resume_case,
     save_case,
 )
-from aftersales.core.errors import Forbidden, Invalid
+from aftersales.core.errors import Invalid
 
 
 @transaction.atomic
 def case_comment(*, case: Case, by: User, text: str, internal: bool = False) -> Activity:
     """Any user who can see the case may comment; only staff write internal notes."""
     text = required_text(text)
-    customer = is_customer_of(by, case)
-    if internal and customer:
+    require(access.can_comment, by, case)
+    if internal and not access.can_comment_internal(by, case):
         raise Invalid(CUSTOMERS_NO_INTERNAL, field="internal")
-    if not (customer or is_staff_member(by)):
-        raise Forbidden(NOT_ALLOWED)
+    customer = access.is_customer_of(by, case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     now = timezone.now()
     activity = record(case, by=by, kind=ActivityKind.COMMENT, now=now, text=text, internal=internal)

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.accounts.access import can, customer_id_of, has_role, is_staff_member
 from aftersales.accounts.models import User
 from aftersales.accounts.roles import Role
-from aftersales.cases import deadlines, workflow
+from aftersales.cases import access, deadlines, workflow
+from aftersales.cases.access import major_decision
 from aftersales.cases.models import Activity, ActivityKind, ApprovalDecision, Case, Status
 from aftersales.core import timeline
 from aftersales.core.errors import Conflict, Forbidden, Invalid
@@ -27,6 +28,7 @@ NEEDS_APPROVAL = _(
     "This is a major request: nothing can be done before its approval form says yes."
 )
 REFUSED_FOR_GOOD = _("This major request was refused; it must not be processed.")
+NOT_MAJOR = _("Only a major request takes an approval form.")
 TEXT_REQUIRED = _("Please write a text.")
 NOT_AN_ENGINEER = _("Choose an active engineer or expert.")
 UNKNOWN_CASE_TYPE = _("Unknown case type.")
@@ -80,21 +82,36 @@ def save_case(case: Case, now: dt.datetime, *fields: str) -> None:
     case.save(update_fields=[*fields, "version", "updated_at"])
 
 
+def require(
+    predicate: Callable[[Any, Case], bool], user: User, case: Case, *, message: Any = NOT_ALLOWED
+) -> None:
+    """Refuse (403, `message`) unless `predicate(user, case)`: one of cases.access's."""
+    if not predicate(user, case):
+        raise Forbidden(message)
+
+
 def lock_case(
     case: Case,
     *,
     version: int | None,
     action: str,
-    guard: Callable[[Case], None] | None = None,
+    by: User | None = None,
+    may: Callable[..., bool] | None = None,
+    message: Any = NOT_ALLOWED,
+    first: Callable[[Any], bool] | None = None,
 ) -> Case:
-    """Reload the case under a row lock and refuse stale versions and forbidden states.
+    """Reload the case under a row lock; refuse who may not, stale versions, forbidden states.
 
-    `guard` checks the user on the locked row first, so someone who may not act learns
-    nothing of the case's state or version (403, not 409).
+    `may` is the action's predicate (cases.access) for `by`. Someone who may not act learns
+    nothing of the case's state or version: `first` (a check of the user alone, 403), or else
+    `may` without the major request's approval (403 `message`), comes before them. `may` in full
+    comes after them: 403 `message` for the person, 409 for a missing or refused approval.
     """
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    if guard is not None:
-        guard(locked)
+    if first is not None and not first(by):
+        raise Forbidden(NOT_ALLOWED)
+    if first is None and may is not None and not may(by, locked, approval=False):
+        raise Forbidden(message)
     if version is not None and locked.version != version:
         raise Conflict(STALE, extra={"version": locked.version})
     if not workflow.is_allowed(action, locked.status):
@@ -102,46 +119,36 @@ def lock_case(
             NOT_IN_STATE % {"action": _t(action), "status": locked.get_status_display()},
             extra={"status": locked.status},
         )
-    if locked.is_major and action not in workflow.ALLOWED_BEFORE_APPROVAL:
-        decision = major_decision(locked)
-        if decision == ApprovalDecision.REFUSED:
-            raise Conflict(REFUSED_FOR_GOOD)
-        if decision != ApprovalDecision.APPROVED:
-            raise Conflict(NEEDS_APPROVAL)
+    if may is not None and not may(by, locked):
+        if not may(by, locked, approval=False):
+            raise Forbidden(message)
+        raise Conflict(approval_refusal(locked))
     return locked
 
 
-def major_decision(case: Case) -> str | None:
-    """The binding decision on a major request: a refusal wins for good, else the latest."""
-    # .all() so a list that prefetched "approvals" asks nothing more per case.
-    decisions = [approval.decision for approval in case.approvals.all()]
-    if ApprovalDecision.REFUSED in decisions:
-        return ApprovalDecision.REFUSED
-    return decisions[-1] if decisions else None
+def lock_for_work(case: Case, *, by: User, version: int | None, action: str) -> Case:
+    """Lock the case for one of the work actions: access.can_work, the version and the state.
+
+    Who may not work cases at all hears no before the state; a worker who is not on the case
+    hears after it to take the case over first (NOT_ASSIGNEE)."""
+    return lock_case(
+        case,
+        version=version,
+        action=action,
+        by=by,
+        may=access.can_work,
+        message=NOT_ASSIGNEE,
+        first=access.works_cases,
+    )
 
 
-def is_customer_of(user: User, case: Case) -> bool:
-    return customer_id_of(user) == case.customer_id and not is_staff_member(user)
-
-
-def require_work_permission(case: Case, by: User) -> None:
-    """The lock_case guard of the work actions: no permission, no word about the state."""
-    if not can(by, "cases.work_case"):
-        raise Forbidden(NOT_ALLOWED)
-
-
-def require_worker(case: Case, by: User) -> None:
-    """Working a case needs the permission and being on it (assignee or participant)."""
-    require_work_permission(case, by)
-    if has_role(by, Role.MANAGER, Role.ADMIN):
-        return
-    if case.assignee_id != by.pk and not case.participants.filter(pk=by.pk).exists():
-        raise Forbidden(NOT_ASSIGNEE)
-
-
-def require_customer_or(case: Case, by: User, permission: str) -> None:
-    if not (is_customer_of(by, case) or can(by, permission)):
-        raise Forbidden(NOT_ALLOWED)
+def approval_refusal(case: Case) -> Any:
+    """Why a major request's approval stops an action: none yet, refused, or not major."""
+    if not case.is_major:
+        return NOT_MAJOR
+    if major_decision(case) == ApprovalDecision.REFUSED:
+        return REFUSED_FOR_GOOD
+    return NEEDS_APPROVAL
 
 
 # Shared by case_resume and by a customer's comment on a waiting case.

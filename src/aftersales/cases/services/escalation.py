@@ -9,15 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.access import has_role
 from aftersales.accounts.models import User
 from aftersales.accounts.roles import Role
-from aftersales.cases import notifications
+from aftersales.cases import access, notifications
 from aftersales.cases.models import ActivityKind, Case, Status, VendorCase, VendorCaseState
 from aftersales.cases.services.common import (
     EXPERT_REQUIRED,
+    NOT_ALLOWED,
+    NOT_ASSIGNEE,
     VENDOR_REQUIRED,
-    lock_case,
+    lock_for_work,
     record,
-    require_work_permission,
-    require_worker,
+    require,
     required_text,
     save_case,
 )
@@ -41,10 +42,7 @@ def case_escalate(
     text = required_text(text)
     if to not in ("expert", "vendor"):
         raise Invalid(_("Escalate to “expert” or “vendor”."), field="to")
-    case = lock_case(
-        case, version=version, action="escalate", guard=lambda c: require_work_permission(c, by)
-    )
-    require_worker(case, by)
+    case = lock_for_work(case, by=by, version=version, action="escalate")
     now = timezone.now()
     case.status = Status.IN_PROGRESS
     if to == "expert":
@@ -91,7 +89,8 @@ def vendor_case_update(
     if state not in VendorCaseState.values:
         raise Invalid(_("Unknown vendor case state."), field="state")
     case = Case.objects.select_for_update().get(pk=vendor_case.case_id)
-    require_worker(case, by)
+    message = NOT_ASSIGNEE if access.works_cases(by) else NOT_ALLOWED
+    require(access.can_update_vendor_case, by, case, message=message)
     now = timezone.now()
     vendor_case.state = state
     vendor_case.reference = reference.strip() or vendor_case.reference

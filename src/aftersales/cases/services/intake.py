@@ -6,9 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.accounts.access import can, customer_id_of
 from aftersales.accounts.models import User
-from aftersales.cases import deadlines, search
+from aftersales.cases import access, deadlines, search
 from aftersales.cases.models import ActivityKind, Case, Channel, Priority, ServiceMode
 from aftersales.cases.numbering import next_case_number
 from aftersales.cases.selectors import active_case_type
@@ -63,10 +62,10 @@ def case_create(
     is_major: bool = False,
 ) -> Case:
     """Open a case for a customer; contacts may only open cases for their own organisation."""
-    # Staff may open cases for anyone; otherwise the user must be this customer's contact.
-    by_customer = not can(by, "cases.add_case")
-    if by_customer and customer_id_of(by) != customer.pk:
+    if not access.can_create_case(by, customer.pk):
         raise Forbidden(NOT_ALLOWED)
+    # A contact opens its own organisation's case by the portal's rules; staff choose freely.
+    by_customer = not access.can_create_case(by)
     title = required_text(title, "title", limit=SHORT_TEXT_MAX)
     bounded_text(description.strip(), field="description")
     bounded_text(fault_symptom.strip(), field="fault_symptom")

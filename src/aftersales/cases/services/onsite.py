@@ -14,10 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.accounts.access import can, has_role
 from aftersales.accounts.models import User
-from aftersales.accounts.roles import Role
-from aftersales.cases import deadlines, workflow
+from aftersales.cases import access, deadlines, workflow
 from aftersales.cases.models import Activity, ActivityKind, Case
 from aftersales.cases.services.common import (
     NOT_ALLOWED,
@@ -26,7 +24,7 @@ from aftersales.cases.services.common import (
     record,
     save_case,
 )
-from aftersales.core.errors import Conflict, Forbidden, Invalid
+from aftersales.core.errors import Conflict, Invalid
 from aftersales.core.schema_types import LONG_TEXT_MAX, bounded_text
 
 # The activity kinds of a visit, in ActivityKind with the other kinds of a case.
@@ -51,19 +49,7 @@ AT_BEFORE_PREVIOUS = _("This moment lies before the case's previous step (%(prev
 OUT_OF_ORDER = _("“%(step)s” does not follow the visit's last step (%(last)s).")
 
 
-# --- who and when (one predicate: the service, the API and the case page ask it) -----------
-
-
-def _may_record_visits(user: Any) -> bool:
-    # The seat records what the engineer phoned in; engineers record their own visits.
-    return can(user, "cases.assign_case") or can(user, "cases.work_case")
-
-
-def _is_on_case(user: Any, case: Case) -> bool:
-    if can(user, "cases.assign_case") or has_role(user, Role.MANAGER, Role.ADMIN):
-        return True
-    # participants.all() reuses a prefetch when the caller made one.
-    return case.assignee_id == user.pk or any(p.pk == user.pk for p in case.participants.all())
+# --- when: who may is access.can_record_onsite -----------------------------------------------
 
 
 def last_visit_step(case: Case) -> Activity | None:
@@ -71,19 +57,18 @@ def last_visit_step(case: Case) -> Activity | None:
     return case.activities.filter(kind__in=VISIT_KINDS).order_by("-at", "-id").first()
 
 
-def can_record_onsite(user: Any, case: Case, step: str, last: Activity | None = None) -> bool:
-    """Whether `user` may record `step` on `case` now: role, on the case, state and order."""
-    if not (_may_record_visits(user) and _is_on_case(user, case)):
-        return False
-    if not workflow.is_allowed(step, case.status):
-        return False
-    return step in NEXT_STEPS[last.kind if last is not None else None]
-
-
 def onsite_steps(user: Any, case: Case) -> dict[str, Any]:
-    """The case page's visit panel: the last step recorded and the steps the user may take."""
+    """The case page's visit panel: the last step recorded and the steps the user may take
+    (access.can_record_onsite, the case's state and the visit's order)."""
     last = last_visit_step(case)
-    allowed = [s for s in (DEPART, ARRIVE, FINISH) if can_record_onsite(user, case, s, last)]
+    allowed = []
+    if access.can_record_onsite(user, case):
+        following = NEXT_STEPS[last.kind if last is not None else None]
+        allowed = [
+            s
+            for s in (DEPART, ARRIVE, FINISH)
+            if workflow.is_allowed(s, case.status) and s in following
+        ]
     return {"last": last, "steps": allowed}
 
 
@@ -118,13 +103,11 @@ def _record_step(
 ) -> Case:
     text = bounded_text((text or "").strip(), field="text", limit=LONG_TEXT_MAX)
 
-    def guard(locked: Case) -> None:
-        if not _may_record_visits(by):
-            raise Forbidden(NOT_ALLOWED)
-        if not _is_on_case(by, locked):
-            raise Forbidden(NOT_ASSIGNEE)
-
-    case = lock_case(case, version=version, action=step, guard=guard)
+    # An engineer who is not on the case hears to take it over first; anyone else, no.
+    message = NOT_ASSIGNEE if access.records_visits(by) else NOT_ALLOWED
+    case = lock_case(
+        case, version=version, action=step, by=by, may=access.can_record_onsite, message=message
+    )
     last = last_visit_step(case)
     if step not in NEXT_STEPS[last.kind if last is not None else None]:
         last_label = ActivityKind(last.kind).label if last is not None else "—"

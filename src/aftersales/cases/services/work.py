@@ -12,10 +12,8 @@ from aftersales.cases import deadlines, notifications
 from aftersales.cases.models import ActivityKind, Case, Status
 from aftersales.cases.services.closure import auto_close_days
 from aftersales.cases.services.common import (
-    lock_case,
+    lock_for_work,
     record,
-    require_work_permission,
-    require_worker,
     required_text,
     resume_case,
     save_case,
@@ -26,10 +24,7 @@ from aftersales.cases.services.common import (
 def case_respond(*, case: Case, by: User, text: str, version: int | None = None) -> Case:
     """The engineer first contacts the customer: the response clock stops here."""
     text = required_text(text)
-    case = lock_case(
-        case, version=version, action="respond", guard=lambda c: require_work_permission(c, by)
-    )
-    require_worker(case, by)
+    case = lock_for_work(case, by=by, version=version, action="respond")
     now = timezone.now()
     case.status = Status.RESPONDED
     case.responded_at = case.responded_at or now
@@ -43,10 +38,7 @@ def case_respond(*, case: Case, by: User, text: str, version: int | None = None)
 def case_diagnose(*, case: Case, by: User, text: str, version: int | None = None) -> Case:
     """The fault is diagnosed (确诊): work goes on towards the resolution."""
     text = required_text(text)
-    case = lock_case(
-        case, version=version, action="diagnose", guard=lambda c: require_work_permission(c, by)
-    )
-    require_worker(case, by)
+    case = lock_for_work(case, by=by, version=version, action="diagnose")
     now = timezone.now()
     case.status = Status.IN_PROGRESS
     case.diagnosed_at = case.diagnosed_at or now
@@ -60,10 +52,7 @@ def case_diagnose(*, case: Case, by: User, text: str, version: int | None = None
 def case_wait(*, case: Case, by: User, text: str, version: int | None = None) -> Case:
     """Wait for the customer (information, access, a test window); the SLA clocks pause."""
     text = required_text(text)
-    case = lock_case(
-        case, version=version, action="wait", guard=lambda c: require_work_permission(c, by)
-    )
-    require_worker(case, by)
+    case = lock_for_work(case, by=by, version=version, action="wait")
     now = timezone.now()
     case.status = Status.WAITING
     save_case(case, now, "status")
@@ -75,10 +64,7 @@ def case_wait(*, case: Case, by: User, text: str, version: int | None = None) ->
 @transaction.atomic
 def case_resume(*, case: Case, by: User, text: str = "", version: int | None = None) -> Case:
     """Stop waiting for the customer: the paused SLA clocks run again."""
-    case = lock_case(
-        case, version=version, action="resume", guard=lambda c: require_work_permission(c, by)
-    )
-    require_worker(case, by)
+    case = lock_for_work(case, by=by, version=version, action="resume")
     resume_case(case, by=by, now=timezone.now(), text=text.strip())
     return case
 
@@ -87,10 +73,7 @@ def case_resume(*, case: Case, by: User, text: str = "", version: int | None = N
 def case_hand_to_rma(*, case: Case, by: User, text: str, version: int | None = None) -> Case:
     """Hand the hardware part to the RMA desk; the RMA record fills in the reference."""
     text = required_text(text)
-    case = lock_case(
-        case, version=version, action="rma", guard=lambda c: require_work_permission(c, by)
-    )
-    require_worker(case, by)
+    case = lock_for_work(case, by=by, version=version, action="rma")
     now = timezone.now()
     case.rma_requested = True
     save_case(case, now, "rma_requested")
@@ -102,10 +85,7 @@ def case_hand_to_rma(*, case: Case, by: User, text: str, version: int | None = N
 def case_resolve(*, case: Case, by: User, text: str, version: int | None = None) -> Case:
     """Record the solution; the customer confirms, or the case closes itself after a while."""
     text = required_text(text)
-    case = lock_case(
-        case, version=version, action="resolve", guard=lambda c: require_work_permission(c, by)
-    )
-    require_worker(case, by)
+    case = lock_for_work(case, by=by, version=version, action="resolve")
     now = timezone.now()
     case.status = Status.RESOLVED
     case.resolution = text

@@ -9,6 +9,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from aftersales.accounts.models import ApiToken, User
+from aftersales.accounts.services import forget_api_tokens
 from aftersales.registry.models import Contact, Customer
 from aftersales.registry.services.common import audit, touch
 from aftersales.registry.services.contacts import portal_login_disable
@@ -31,6 +32,8 @@ def deactivate(*, obj: Row, by: User | None = None) -> Row:
         ApiToken.objects.filter(user__contact__customer=obj, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
+    # Tokens, contacts and customers changed by queryset updates: no signal told the memo.
+    forget_api_tokens()
     return obj
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.models import ApiToken, User
 from aftersales.accounts.roles import Role
-from aftersales.accounts.services import user_create
+from aftersales.accounts.services import forget_api_tokens, user_create
 from aftersales.core import timeline
 from aftersales.core.errors import Invalid
 from aftersales.lib.phones import normalize_phone
@@ -102,6 +102,7 @@ def contact_update(
         User.objects.filter(pk=contact.user_id).update(
             display_name=name, email=contact.email, phone=contact.phone
         )
+        forget_api_tokens()
     return contact
 
 
@@ -155,3 +156,4 @@ def portal_login_disable(user: User) -> None:
     User.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = False
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    forget_api_tokens()

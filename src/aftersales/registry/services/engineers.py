@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.models import User
 from aftersales.accounts.roles import Role
-from aftersales.accounts.services import user_create
+from aftersales.accounts.services import forget_api_tokens, user_create
 from aftersales.core import timeline
 from aftersales.core.errors import Invalid
 from aftersales.registry.models import Customer, Engineer, Skill
@@ -100,6 +100,7 @@ def _profile_set(
     User.objects.filter(pk=engineer.user_id).update(
         display_name=engineer.name, email=engineer.email, phone=engineer.phone
     )
+    forget_api_tokens()
     return changes
 
 

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aftersales.accounts.decorators import permission_required
-from aftersales.core.errors import Invalid
+from aftersales.core import html_errors
+from aftersales.core.errors import ApplicationError
 from aftersales.registry import forms, selectors, services
 from aftersales.registry.views.pages import (
     ListPage,
@@ -81,8 +82,8 @@ def contact_login_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_or_404(selectors.contact_get, request, pk)
     try:
         services.contact_portal_login_revoke(contact=contact, by=request.user)
-    except Invalid as exc:
-        messages.error(request, exc.message)
+    except ApplicationError as exc:
+        html_errors.flash_error(request, exc)
     else:
         messages.success(request, _("Portal login revoked."))
     return redirect(customer_url(contact))

@@ -28,7 +28,7 @@ ENGINEER_LIST = ListPage(
     text=("region",),
     ids=("skill",),
     raw=("on_call", "customer"),
-    decorate=_role_labels,
+    decorate=lambda rows: [_role_labels(row) for row in rows],
 )
 
 

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from aftersales.accounts.decorators import permission_required
-from aftersales.core.errors import Invalid
+from aftersales.core import html_errors
+from aftersales.core.errors import ApplicationError
 from aftersales.registry import forms, selectors, services
 from aftersales.registry.views.pages import (
     SAVED,
@@ -92,8 +93,8 @@ def project_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.project_member_add(project=project, by=request.user, **form.cleaned_data)
-        except Invalid as exc:
-            messages.error(request, exc.message)
+        except ApplicationError as exc:
+            html_errors.flash_error(request, exc)
         else:
             messages.success(request, SAVED)
     else:

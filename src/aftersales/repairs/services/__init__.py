@@ -7,24 +7,26 @@ One module per step; import from here, not from the submodules.
 
 from __future__ import annotations
 
+from aftersales.accounts.access import NOT_ALLOWED
+from aftersales.repairs.access import (
+    CASE_NOT_OPEN,
+    FREE_NO_QUOTE,
+    NOT_IN_STATE,
+    QUOTE_NOT_APPROVED,
+)
 from aftersales.repairs.services.common import (
     ASSET_OF_OTHER_CUSTOMER,
     BAD_AMOUNT,
     BAD_QUANTITY,
-    CASE_NOT_OPEN,
     DECIDED_IN_FUTURE,
     DIAGNOSIS_REQUIRED,
     FAULT_REQUIRED,
-    FREE_NO_QUOTE,
     NAME_REQUIRED,
     NO_PRICE_LIST,
-    NOT_ALLOWED,
     NOT_AN_ENGINEER,
-    NOT_IN_STATE,
     NOT_NEGATIVE,
     OVER_QUOTE,
     PART_NAME_REQUIRED,
-    QUOTE_NOT_APPROVED,
     SIGNATURE_REQUIRED,
     SIGNER_REQUIRED,
     TEST_RESULTS_REQUIRED,

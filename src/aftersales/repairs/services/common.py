@@ -11,15 +11,12 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.accounts.access import can, customer_id_of, is_staff_member
 from aftersales.cases.models import Attachment
 from aftersales.core import timeline
-from aftersales.core.errors import Conflict, Forbidden
 from aftersales.core.models import Activity
+from aftersales.repairs.access import Predicate
 from aftersales.repairs.models import RepairOrder
 
-NOT_ALLOWED = _("You are not allowed to do this.")
-CASE_NOT_OPEN = _("Repair orders are opened from open cases only.")
 UNKNOWN_MODE = _("Choose onsite, carry-in, mail-in or remote.")
 UNKNOWN_FAULT = _("Choose a fault category from the list.")
 FAULT_REQUIRED = _("Describe the fault.")
@@ -33,10 +30,7 @@ BAD_QUANTITY = _("Quantities are whole numbers from 1.")
 NOT_AN_ENGINEER = _("Engineers must be active staff members.")
 ASSET_OF_OTHER_CUSTOMER = _("This asset does not belong to the case's customer.")
 NO_PRICE_LIST = _("No active price list: an administrator must set one up.")
-NOT_IN_STATE = _("Not possible while the repair order is “%(status)s”.")
-FREE_NO_QUOTE = _("This repair is free for the customer (%(reason)s): no quote is needed.")
 DIAGNOSIS_REQUIRED = _("Write the diagnosis before sending a quote.")
-QUOTE_NOT_APPROVED = _("Out of warranty: the customer must approve the quote before work starts.")
 OVER_QUOTE = _(
     "The cost now exceeds the approved quote of %(amount)s yuan: send a new quote first."
 )
@@ -63,28 +57,16 @@ def record_event(
     )
 
 
-def lock_order(order: RepairOrder, *allowed: str) -> RepairOrder:
-    """Reload the order under a row lock; refuse it unless its status is one of `allowed`."""
+def lock_order(order: RepairOrder, by: Any, predicate: Predicate) -> RepairOrder:
+    """Reload the order under a row lock; refuse it unless `predicate` allows `by` now."""
     locked = RepairOrder.objects.select_for_update().get(pk=order.pk)
-    if allowed and locked.status not in allowed:
-        raise Conflict(
-            NOT_IN_STATE % {"status": locked.get_status_display()}, extra={"status": locked.status}
-        )
+    predicate.enforce(by, locked)
     return locked
 
 
 def save_order(order: RepairOrder, now: dt.datetime, *fields: str) -> None:
     order.updated_at = now
     order.save(update_fields=[*fields, "updated_at"])
-
-
-def require(by: Any, permission: str) -> None:
-    if not can(by, permission):
-        raise Forbidden(NOT_ALLOWED)
-
-
-def is_customer_of(user: Any, order: RepairOrder) -> bool:
-    return customer_id_of(user) == order.customer_id and not is_staff_member(user)
 
 
 def contact_name(user: Any) -> str:

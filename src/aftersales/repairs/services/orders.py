@@ -17,6 +17,7 @@ from aftersales.cases.models import Case
 from aftersales.core import timeline
 from aftersales.core.errors import Conflict, Invalid
 from aftersales.registry.models import Asset
+from aftersales.repairs import access
 from aftersales.repairs.models import (
     ZERO,
     Decision,
@@ -32,7 +33,6 @@ from aftersales.repairs.models import (
 )
 from aftersales.repairs.services.common import (
     ASSET_OF_OTHER_CUSTOMER,
-    CASE_NOT_OPEN,
     FAULT_REQUIRED,
     NO_PRICE_LIST,
     NOT_AN_ENGINEER,
@@ -45,7 +45,6 @@ from aftersales.repairs.services.common import (
     UNKNOWN_TRAVEL,
     lock_order,
     record_event,
-    require,
     save_order,
 )
 from aftersales.repairs.services.pricing import money, part_lines, reprice, set_chargeable
@@ -53,12 +52,6 @@ from aftersales.repairs.services.replacement import check_replacement
 from aftersales.repairs.services.warranty import repair_entitlement
 
 TEXT_FIELDS = ("diagnosis", "cause", "solution", "process", "test_results", "fault_text")
-EDITABLE = (
-    RepairStatus.NEW,
-    RepairStatus.QUOTED,
-    RepairStatus.APPROVED,
-    RepairStatus.IN_PROGRESS,
-)
 
 
 def _fault(code: str) -> FaultCategory:
@@ -88,7 +81,7 @@ def repair_create(
     asset: Asset | None = None,
 ) -> RepairOrder:
     """Open a repair order on an open case; decides entitlement and the replacement rule."""
-    require(by, "repairs.add_repairorder")
+    access.can_open.enforce_who(by, case)
     if service_mode not in ServiceMode.values:
         raise Invalid(UNKNOWN_MODE, field="service_mode")
     category = _fault(fault_category)
@@ -102,8 +95,7 @@ def repair_create(
     if prices is None:
         raise Conflict(NO_PRICE_LIST)
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if not case.is_open:
-        raise Conflict(CASE_NOT_OPEN)
+    access.can_open.enforce(by, case)
     now = timezone.now()
     ent = repair_entitlement(asset=asset, customer=case.customer, on=timezone.localdate(now))
     order = RepairOrder(
@@ -153,8 +145,8 @@ def repair_update(
 ) -> RepairOrder:
     """Record diagnosis, decision, appointment, parts, labour and travel, and reprice; a new
     price withdraws a paid order's quote (back to new), and in progress may not exceed it."""
-    require(by, "repairs.change_repairorder")
-    order = lock_order(order, *EDITABLE)
+    access.can_record_work.enforce_who(by, order)
+    order = lock_order(order, by, access.can_record_work)
     now = timezone.now()
     before = order.customer_amount
     changed: list[str] = []
@@ -240,8 +232,8 @@ def repair_update(
 @transaction.atomic
 def repair_cancel(*, by: Any, order: RepairOrder, text: str = "") -> RepairOrder:
     """Cancel an order before work starts (e.g. the fault went away); nothing is deleted."""
-    require(by, "repairs.change_repairorder")
-    order = lock_order(order, RepairStatus.NEW, RepairStatus.QUOTED, RepairStatus.APPROVED)
+    access.can_cancel.enforce_who(by, order)
+    order = lock_order(order, by, access.can_cancel)
     now = timezone.now()
     order.status, order.closed_at = RepairStatus.CANCELLED, now
     save_order(order, now, "status", "closed_at")

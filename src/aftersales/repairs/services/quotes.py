@@ -11,21 +11,17 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _t
 
-from aftersales.accounts.access import can
-from aftersales.core.errors import Conflict, Forbidden, Invalid
+from aftersales.core.errors import Invalid
+from aftersales.repairs import access
 from aftersales.repairs.models import ApprovalChannel, RepairEventKind, RepairOrder, RepairStatus
 from aftersales.repairs.services.common import (
     DECIDED_IN_FUTURE,
     DIAGNOSIS_REQUIRED,
-    FREE_NO_QUOTE,
     NAME_REQUIRED,
-    NOT_ALLOWED,
     contact_name,
-    is_customer_of,
     lock_order,
     notify_contact,
     record_event,
-    require,
     save_order,
     site_url,
 )
@@ -35,10 +31,8 @@ from aftersales.repairs.services.pricing import PRICE_FIELDS, reprice
 @transaction.atomic
 def repair_quote(*, by: Any, order: RepairOrder) -> RepairOrder:
     """Send the quote (报价) of a paid repair to the case's contact; the portal shows it."""
-    require(by, "repairs.change_repairorder")
-    order = lock_order(order, RepairStatus.NEW)
-    if not order.chargeable:
-        raise Conflict(FREE_NO_QUOTE % {"reason": order.entitlement_reason})
+    access.can_quote.enforce_who(by, order)
+    order = lock_order(order, by, access.can_quote)
     if not order.diagnosis:
         raise Invalid(DIAGNOSIS_REQUIRED, field="diagnosis")
     now = timezone.now()
@@ -49,7 +43,7 @@ def repair_quote(*, by: Any, order: RepairOrder) -> RepairOrder:
     save_order(order, now, "status", "quoted_at", "quoted_by", "quote_amount", *PRICE_FIELDS)
     save_order(order, now, "approval_decided_at", "approval_by_name", "approval_channel")
     record_event(order, by=by, kind=RepairEventKind.QUOTED, now=now, amount=str(order.quote_amount))
-    link = site_url(reverse("repairs:portal_detail", args=[order.pk]))
+    link = site_url(reverse("portal:repair_detail", args=[order.pk]))
     with translation.override(settings.LANGUAGE_CODE):
         notify_contact(
             order,
@@ -90,10 +84,10 @@ def repair_quote_decide(
 ) -> RepairOrder:
     """The customer approves or refuses the quote: on the portal themselves, or staff record
     a phone decision with who and when. A refusal ends the order; the device goes back."""
-    customer = is_customer_of(by, order)
-    if not (customer or can(by, "repairs.record_quote_approval")):
-        raise Forbidden(NOT_ALLOWED)
-    order = lock_order(order, RepairStatus.QUOTED)
+    customer = access.is_customer_of(by, order)
+    allowed = access.can_approve_quote if customer else access.can_record_approval
+    allowed.enforce_who(by, order)
+    order = lock_order(order, by, allowed)
     now = timezone.now()
     name = (name or "").strip()
     if customer:

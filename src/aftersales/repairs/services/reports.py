@@ -95,7 +95,7 @@ def _archive(*, order_id: int, by: User | None, pdf: bytes) -> Attachment | None
     order.report = attachment
     save_order(order, now, "report")
     record_event(order, by=by, kind=RepairEventKind.REPORT, now=now, attachment=attachment.pk)
-    link = site_url(reverse("repairs:portal_detail", args=[order.pk]))
+    link = site_url(reverse("portal:repair_detail", args=[order.pk]))
     with translation.override(settings.LANGUAGE_CODE):
         notify_contact(
             order,

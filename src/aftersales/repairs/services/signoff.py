@@ -8,17 +8,15 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from aftersales.accounts.access import can
 from aftersales.contracts.entitlement import add_months
-from aftersales.core.errors import Forbidden, Invalid
+from aftersales.core.errors import Invalid
+from aftersales.repairs import access
 from aftersales.repairs.models import RepairEventKind, RepairOrder, RepairStatus, SignoffChannel
 from aftersales.repairs.report import require_cjk_font
 from aftersales.repairs.services.common import (
-    NOT_ALLOWED,
     SIGNATURE_REQUIRED,
     SIGNER_REQUIRED,
     contact_name,
-    is_customer_of,
     lock_order,
     record_event,
     save_order,
@@ -34,9 +32,9 @@ def repair_sign_off(
 ) -> RepairOrder:
     """The customer confirms the repair on the portal or by signing on the engineer's tablet;
     repaired parts get their own warranty; after commit a task archives and mails the report."""
-    customer = is_customer_of(by, order)
-    if not (customer or can(by, "repairs.change_repairorder")):
-        raise Forbidden(NOT_ALLOWED)
+    customer = access.is_customer_of(by, order)
+    allowed = access.can_confirm if customer else access.can_sign_off
+    allowed.enforce_who(by, order)
     name = (name or "").strip() or (contact_name(by) if customer else "")
     if not name:
         raise Invalid(SIGNER_REQUIRED, field="name")
@@ -46,7 +44,7 @@ def repair_sign_off(
     png = signature_png(signature, field="signature") if signature else None
     # The report is rendered after commit; a server that cannot render it refuses now (503).
     require_cjk_font()
-    order = lock_order(order, RepairStatus.VERIFIED)
+    order = lock_order(order, by, allowed)
     now = timezone.now()
     order.status = RepairStatus.SIGNED_OFF
     order.signed_off_at, order.signer_name = now, name[:100]

@@ -8,15 +8,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from aftersales.core.errors import Conflict, Invalid
+from aftersales.core.errors import Invalid
+from aftersales.repairs import access
 from aftersales.repairs.models import RepairEventKind, RepairOrder, RepairStatus
 from aftersales.repairs.services.common import (
-    NOT_IN_STATE,
-    QUOTE_NOT_APPROVED,
     TEST_RESULTS_REQUIRED,
     lock_order,
     record_event,
-    require,
     save_order,
 )
 from aftersales.repairs.signatures import signature_png
@@ -25,16 +23,8 @@ from aftersales.repairs.signatures import signature_png
 @transaction.atomic
 def repair_start(*, by: Any, order: RepairOrder) -> RepairOrder:
     """Start the work: free orders at once; paid ones only after the quote was approved."""
-    require(by, "repairs.change_repairorder")
-    order = lock_order(order)
-    # A paid order still waiting for its quote gets the specific message, not "not possible".
-    if order.chargeable and order.status in (RepairStatus.NEW, RepairStatus.QUOTED):
-        raise Conflict(QUOTE_NOT_APPROVED, extra={"status": order.status})
-    allowed = (RepairStatus.APPROVED,) if order.chargeable else (RepairStatus.NEW,)
-    if order.status not in allowed:
-        raise Conflict(
-            NOT_IN_STATE % {"status": order.get_status_display()}, extra={"status": order.status}
-        )
+    access.can_start.enforce_who(by, order)
+    order = lock_order(order, by, access.can_start)
     now = timezone.now()
     order.status, order.started_at = RepairStatus.IN_PROGRESS, now
     save_order(order, now, "status", "started_at")
@@ -47,12 +37,12 @@ def repair_verify(
     *, by: Any, order: RepairOrder, test_results: str, signature: str = ""
 ) -> RepairOrder:
     """Test and verify the repair (测试与验证); the engineer may sign on screen."""
-    require(by, "repairs.change_repairorder")
+    access.can_verify.enforce_who(by, order)
     test_results = (test_results or "").strip()
     if not test_results:
         raise Invalid(TEST_RESULTS_REQUIRED, field="test_results")
     png = signature_png(signature, field="signature") if signature else None
-    order = lock_order(order, RepairStatus.IN_PROGRESS)
+    order = lock_order(order, by, access.can_verify)
     now = timezone.now()
     order.status, order.test_results = RepairStatus.VERIFIED, test_results
     order.verified_at, order.verified_by = now, by

@@ -14,26 +14,26 @@ from aftersales.core.errors import NotFound
 
 
 @contact_required
-def my_contracts(request: HttpRequest) -> HttpResponse:
+def contract_list(request: HttpRequest) -> HttpResponse:
     contracts = (
         selectors.contracts_for_user(request.user).select_related("sla_policy").order_by("-ends_on")
     )
     return render(
         request,
-        "contracts/portal_list.html",
+        "portal/contract_list.html",
         {"contracts": contracts, "today": timezone.localdate()},
     )
 
 
 @contact_required
-def my_contract(request: HttpRequest, number: str) -> HttpResponse:
+def contract_detail(request: HttpRequest, number: str) -> HttpResponse:
     try:
         contract = selectors.contract_get_for_user(user=request.user, number=number)
     except NotFound as exc:
         raise Http404 from exc
     return render(
         request,
-        "contracts/portal_detail.html",
+        "portal/contract_detail.html",
         {
             "contract": contract,
             "level": service_level_label(contract.sla_policy.code),
@@ -45,6 +45,6 @@ def my_contract(request: HttpRequest, number: str) -> HttpResponse:
 
 
 urlpatterns = [
-    path("portal/", my_contracts, name="portal_list"),
-    path("portal/<str:number>/", my_contract, name="portal_detail"),
+    path("", contract_list, name="contract_list"),
+    path("<str:number>/", contract_detail, name="contract_detail"),
 ]
