@@ -22,3 +22,6 @@ class CasesConfig(AppConfig):
 
         promises.register()
         on_coverage_changed(cases_follow_coverage)
+        from aftersales.registry.demo import register_section as register_demo
+
+        register_demo("cases", "aftersales.cases.demo.load_cases")

@@ -16,3 +16,7 @@ class ContractsConfig(AppConfig):
         register_section("contracts", contracts_section)
         register_subject(ServiceContract, "contract")
         register_subject(WarrantyTerm, "warranty_term")
+        from aftersales.contracts.services import entitlement_refresh_open_cases
+        from aftersales.registry.hooks import on_warranty_changed
+
+        on_warranty_changed(entitlement_refresh_open_cases)

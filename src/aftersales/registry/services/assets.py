@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.models import User
 from aftersales.core import timeline
 from aftersales.core.errors import Invalid
+from aftersales.registry.hooks import warranty_changed
 from aftersales.registry.models import Asset, Customer, ProductModel, Project, Site
 from aftersales.registry.services.common import (
     ACCEPTED_BEFORE_INSTALLED,
@@ -205,8 +206,7 @@ def asset_update(
         raise Invalid(SERIAL_TAKEN, field="serial_number") from exc
     audit(asset, by=by, kind="updated", before=changes)
     if before != (asset.accepted_on, asset.warranty_months, asset.product_model_id):
-        # The warranty moved: open cases of this customer get their entitlement re-decided.
-        from aftersales.contracts.services import entitlement_refresh_open_cases
-
-        entitlement_refresh_open_cases(customer=asset.customer)
+        # The warranty moved: open cases of this customer get their entitlement re-decided
+        # (contracts listens: registry.hooks).
+        warranty_changed(customer=asset.customer, by=by)
     return asset
