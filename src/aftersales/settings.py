@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "aftersales.contracts",
     "aftersales.cases",
     "aftersales.repairs",
+    "aftersales.inventory",
+    "aftersales.rma",
     "aftersales.portal",
 ]
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("sla/", include("aftersales.contracts.penalty_urls")),
     path("contracts/", include("aftersales.contracts.urls")),
     path("repairs/", include("aftersales.repairs.urls")),
+    path("inventory/", include("aftersales.inventory.urls")),
+    path("rmas/", include("aftersales.rma.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

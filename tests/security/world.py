@@ -16,11 +16,14 @@ from aftersales.cases import services as case_services
 from aftersales.cases.models import Attachment, InboundEmail, MajorApproval, SavedView, VendorCase
 from aftersales.contracts.models import ServiceContract, WarrantyTerm
 from aftersales.contracts.penalties import penalty_rules_default
+from aftersales.inventory import services as inventory_services
+from aftersales.inventory.models import Part
 from aftersales.notify.services import notify_enqueue
 from aftersales.registry import services as registry_services
 from aftersales.registry.models import ImportJob, TopologyAttachment
 from aftersales.repairs import services as repair_services
 from aftersales.repairs.models import FaultCategory
+from aftersales.rma import services as rma_services
 from aftersales.sla.models import EscalationFiring, EscalationRule, Promise, SlaPolicy
 from tests import factories
 
@@ -126,6 +129,10 @@ def build_world() -> World:
         fault_category=FaultCategory.objects.first().code,
         fault_text="电源故障",
     )
+    Part.objects.get_or_create(part_number="SWP-PART", defaults={"name": "SWP"})
+    rma = rma_services.rma_open(
+        case=case, by=staff[Role.RMA_ADMIN], part_number="SWP-PART", fault=A_SECRET
+    )
     message = notify_enqueue(
         channel="email",
         address="swp-a@example.com",
@@ -142,6 +149,11 @@ def build_world() -> World:
         message_id="<swp@a.example>", received_at=now, status="triage", subject=A_SECRET
     )
     saved_view = SavedView.objects.create(user=owner, name="SWP", query="tab=mine")
+    # Stock belongs to no customer: the sweep checks contacts and roles without the permission.
+    keeper = staff[Role.WAREHOUSE]
+    stock_wh = inventory_services.warehouse_create(by=keeper, code="WH-SWP", name="SWP")
+    stock_part = inventory_services.part_create(by=keeper, part_number="SWP-STOCK", name="SWP")
+    stocktake = inventory_services.stocktake_open(by=keeper, warehouse=stock_wh)
 
     first_promise = Promise.objects.filter(subject_kind="case", subject_id=case.pk).first()
     world = World(
@@ -182,7 +194,12 @@ def build_world() -> World:
         "export/kind": "customers",
         "exports/kind": "customers",
         "outbox/message_id": message.pk,
+        "parts/pk": stock_part.pk,
+        "warehouses/pk": stock_wh.pk,
+        "stocktakes/pk": stocktake.pk,
         "cases/number": case.number,
+        "rmas/number": rma.number,  # rmas/<number>/ and /api/v1/rmas/{number}
+        "open/number": case.number,  # rmas/open/<case number>/
         "new/number": case.number,
         "contracts/number": contract.number,
         # A penalty line exists only once a promise is missed; the id names A's contract clock.

@@ -111,6 +111,31 @@ for _role in STAFF_ROLES:
 for _role in (Role.MANAGER, Role.ADMIN):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + ["sla.view_penalties", "sla.waive_penalty"]
 
+# Spare parts (inventory): keepers and RMA admins write stock, keepers count it; the seat,
+# engineers, experts and managers read it.
+_READ_STOCK = ["inventory.view_part", "inventory.view_warehouse", "inventory.view_stockmove"]
+_WRITE_STOCK = _READ_STOCK + ["inventory.add_part", "inventory.change_part"]
+_WRITE_STOCK += ["inventory.add_warehouse", "inventory.move_stock"]
+for _role, _codes in (
+    (Role.WAREHOUSE, _WRITE_STOCK + ["inventory.take_stock"]),
+    (Role.RMA_ADMIN, _WRITE_STOCK),
+    (Role.ADMIN, _WRITE_STOCK + ["inventory.take_stock"]),
+    (Role.MANAGER, _READ_STOCK),
+    (Role.SERVICE_MANAGER, _READ_STOCK),
+    (Role.DISPATCHER, _READ_STOCK),
+    (Role.ENGINEER, _READ_STOCK),
+    (Role.EXPERT, _READ_STOCK),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _codes
+
+# RMAs: the RMA admin, managers and admins work them; seats, engineers, experts and the
+# service manager read them (warehouse keepers see the stock side, complaint officers neither).
+for _role in (Role.DISPATCHER, Role.ENGINEER, Role.EXPERT, Role.SERVICE_MANAGER):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + ["rma.view_rma"]
+for _role in (Role.RMA_ADMIN, Role.MANAGER, Role.ADMIN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + ["rma.view_rma", "rma.add_rma"]
+    ROLE_PERMISSIONS[_role] += ["rma.work_rma"]
+
 
 def sync_role_groups(sender=None, **kwargs) -> None:
     """Create one group per role and give it its default permissions (idempotent)."""

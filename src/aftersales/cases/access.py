@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aftersales.accounts.access import can, customer_id_of, has_role, is_staff_member
+from aftersales.accounts.predicates import is_customer_of
 from aftersales.accounts.roles import Role
 from aftersales.cases import workflow
 from aftersales.cases.models import ApprovalDecision, Case
@@ -35,11 +36,6 @@ AFTER_REFUSAL = frozenset({"comment", "cancel"})
 
 
 # --- building blocks ------------------------------------------------------------------------
-
-
-def is_customer_of(user: Any, case: Case) -> bool:
-    """A contact (not staff) of the case's customer."""
-    return customer_id_of(user) == case.customer_id and not is_staff_member(user)
 
 
 def is_on_case(user: Any, case: Case) -> bool:

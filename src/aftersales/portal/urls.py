@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from aftersales.portal import contracts, equipment, repairs, views
+from aftersales.portal import contracts, equipment, repairs, rmas, views
 
 app_name = "portal"
 urlpatterns = [
@@ -18,4 +18,5 @@ urlpatterns = [
     path("equipment/", equipment.equipment_list, name="equipment_list"),
     path("contracts/", include(contracts.urlpatterns)),
     *repairs.urlpatterns,
+    *rmas.urlpatterns,
 ]

@@ -7,14 +7,18 @@ locked row (409 naming the state that rules the action out). Nothing else decide
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.accounts.access import NOT_ALLOWED, can, customer_id_of, is_staff_member
-from aftersales.core.errors import ApplicationError, Conflict, Forbidden
+from aftersales.accounts.predicates import (
+    Predicate,
+    Refusal,
+    in_states,
+    is_customer_of,
+    staff_with,
+)
+from aftersales.core.errors import ApplicationError, Conflict
 from aftersales.repairs.models import RepairOrder, RepairStatus
 
 CASE_NOT_OPEN = _("Repair orders are opened from open cases only.")
@@ -32,61 +36,18 @@ EDITABLE = (RepairStatus.NEW, RepairStatus.QUOTED, RepairStatus.APPROVED, Repair
 CANCELLABLE = (RepairStatus.NEW, RepairStatus.QUOTED, RepairStatus.APPROVED)
 
 
-@dataclass(frozen=True)
-class Predicate:
-    """An action's rule: `who` may ever do it to this object, and `refusal`, the error its
-    current state gives (None when the state allows it). Called, it answers both at once."""
-
-    who: Callable[[Any, Any], bool]
-    refusal: Callable[[Any], ApplicationError | None] = lambda obj: None
-
-    def __call__(self, user: Any, obj: Any) -> bool:
-        return self.who(user, obj) and self.refusal(obj) is None
-
-    def enforce_who(self, user: Any, obj: Any) -> None:
-        """Refuse (403) a user who may never do this to `obj`, whatever its state."""
-        if not self.who(user, obj):
-            raise Forbidden(NOT_ALLOWED)
-
-    def enforce(self, user: Any, obj: Any) -> None:
-        """Refuse unless the predicate holds: 403 for the user, else the state's own 409."""
-        self.enforce_who(user, obj)
-        error = self.refusal(obj)
-        if error is not None:
-            raise error
-
-
-def is_customer_of(user: Any, order: RepairOrder) -> bool:
-    """A contact of the order's own customer (staff never count as the customer)."""
-    return customer_id_of(user) == order.customer_id and not is_staff_member(user)
-
-
 # --- who ---
 
 
-def _staff_with(permission: str) -> Callable[[Any, Any], bool]:
-    def who(user: Any, obj: Any) -> bool:
-        return is_staff_member(user) and can(user, permission)
-
-    return who
-
-
 def _viewer(user: Any, order: RepairOrder) -> bool:
-    return _staff_with(VIEW)(user, order) or is_customer_of(user, order)
+    return staff_with(VIEW)(user, order) or is_customer_of(user, order)
 
 
 # --- when: the states in which each action exists ---
 
 
-def _in(*statuses: str) -> Callable[[RepairOrder], ApplicationError | None]:
-    def refusal(order: RepairOrder) -> ApplicationError | None:
-        if order.status in statuses:
-            return None
-        return Conflict(
-            NOT_IN_STATE % {"status": order.get_status_display()}, extra={"status": order.status}
-        )
-
-    return refusal
+def _in(*statuses: str) -> Refusal:
+    return in_states(NOT_IN_STATE, *statuses)
 
 
 def _case_open(case: Any) -> ApplicationError | None:
@@ -112,23 +73,23 @@ def _startable(order: RepairOrder) -> ApplicationError | None:
 # See an order: staff who may see repairs, or a contact of the order's customer.
 can_view = Predicate(_viewer)
 # Open an order on a case (obj: the case): staff who add repairs, on an open case.
-can_open = Predicate(_staff_with(ADD), _case_open)
+can_open = Predicate(staff_with(ADD), _case_open)
 # Record diagnosis, decision, parts, labour and travel: until the repair is verified.
-can_record_work = Predicate(_staff_with(WORK), _in(*EDITABLE))
+can_record_work = Predicate(staff_with(WORK), _in(*EDITABLE))
 # Send the quote of a paid order while it is being diagnosed.
-can_quote = Predicate(_staff_with(WORK), _quotable)
+can_quote = Predicate(staff_with(WORK), _quotable)
 # Start the work: a free order at once, a paid one once its quote is approved.
-can_start = Predicate(_staff_with(WORK), _startable)
+can_start = Predicate(staff_with(WORK), _startable)
 # Cancel before work starts.
-can_cancel = Predicate(_staff_with(WORK), _in(*CANCELLABLE))
+can_cancel = Predicate(staff_with(WORK), _in(*CANCELLABLE))
 # Staff record the customer's answer to a quote (by phone).
-can_record_approval = Predicate(_staff_with(RECORD_APPROVAL), _in(RepairStatus.QUOTED))
+can_record_approval = Predicate(staff_with(RECORD_APPROVAL), _in(RepairStatus.QUOTED))
 # The customer's contact approves or refuses the quote on the portal.
 can_approve_quote = Predicate(is_customer_of, _in(RepairStatus.QUOTED))
 # Record the test results: the repair is verified.
-can_verify = Predicate(_staff_with(WORK), _in(RepairStatus.IN_PROGRESS))
+can_verify = Predicate(staff_with(WORK), _in(RepairStatus.IN_PROGRESS))
 # The customer signs off on the engineer's screen (staff hold the tablet).
-can_sign_off = Predicate(_staff_with(WORK), _in(RepairStatus.VERIFIED))
+can_sign_off = Predicate(staff_with(WORK), _in(RepairStatus.VERIFIED))
 # The customer's contact confirms the verified repair on the portal.
 can_confirm = Predicate(is_customer_of, _in(RepairStatus.VERIFIED))
 

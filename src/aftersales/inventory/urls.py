@@ -1,0 +1,4 @@
+from aftersales.inventory import views
+
+app_name = "inventory"
+urlpatterns = views.urlpatterns

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RmaConfig(AppConfig):
+    name = "aftersales.rma"
+    label = "rma"
+    verbose_name = _("RMA and advance replacement")
+
+    def ready(self) -> None:
+        from aftersales.core.subjects import register_subject
+        from aftersales.registry.demo import register_section as register_demo
+        from aftersales.rma import promises
+        from aftersales.rma.models import Rma, RmaEventKind
+
+        register_subject(Rma, "rma", kinds=RmaEventKind.choices)
+        promises.register()
+        register_demo("rma", "aftersales.rma.demo.load")

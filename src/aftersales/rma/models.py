@@ -1,0 +1,125 @@
+"""Return Material Authorisations (RMA): a faulty part or device swapped for a good one."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class RmaStatus(models.TextChoices):
+    OPENED = "opened", _("Opened")
+    RESERVED = "reserved", _("Spare reserved")
+    SHIPPED = "shipped", _("Spare shipped")
+    DELIVERED = "delivered", _("Spare delivered")
+    FAULTY_SHIPPED = "faulty_shipped", _("Faulty part sent back")
+    FAULTY_RECEIVED = "faulty_received", _("Faulty part received")
+    REPAIRED = "repaired", _("Repaired")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = tuple(s for s in RmaStatus.values if s not in ("closed", "cancelled"))
+
+
+class RmaMode(models.TextChoices):
+    ADVANCE = "advance", _("Advance replacement")
+    AFTER_RETURN = "after_return", _("Replacement after return")
+
+
+class RmaEventKind(models.TextChoices):
+    OPENED = "rma_opened", _("RMA opened")
+    RESERVED = "rma_reserved", _("Spare reserved")
+    SHIPPED = "rma_shipped", _("Spare shipped")
+    DELIVERED = "rma_delivered", _("Spare delivered")
+    FAULTY_SHIPPED = "rma_faulty_shipped", _("Faulty part sent back")
+    FAULTY_RECEIVED = "rma_faulty_received", _("Faulty part received")
+    REPAIRED = "rma_repaired", _("Repaired")
+    CLOSED = "rma_closed", _("Closed")
+    CANCELLED = "rma_cancelled", _("Cancelled")
+    NOTICE = "notice", _("Notice")
+
+
+class RmaCounter(models.Model):
+    """The last RMA number handed out per local day (numbering.next_rma_number)."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
+
+
+class Rma(models.Model):
+    number = models.CharField(_("return code (退货代码)"), max_length=32, unique=True)
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="rmas"
+    )
+    customer = models.ForeignKey(
+        "registry.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
+    )
+    asset = models.ForeignKey(
+        "registry.Asset",
+        verbose_name=_("asset"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    part_number = models.CharField(_("part number"), max_length=80)
+    faulty_serial = models.CharField(_("faulty part serial"), max_length=80, blank=True)
+    fault = models.TextField(_("fault"))
+    entitlement_status = models.CharField(_("entitlement"), max_length=20, blank=True)
+    entitlement_reason = models.CharField(_("entitlement reason"), max_length=300, blank=True)
+    doa = models.BooleanField(_("dead on arrival (DOA)"), default=False)
+    mode = models.CharField(
+        _("mode"), max_length=16, choices=RmaMode.choices, default=RmaMode.ADVANCE
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=RmaStatus.choices, default=RmaStatus.OPENED
+    )
+    confirmed_at = models.DateTimeField(_("fault confirmed at"))
+    reservation_id = models.BigIntegerField(_("reservation"), null=True, blank=True)
+    warehouse_code = models.CharField(_("warehouse"), max_length=40, blank=True)
+    reserved_at = models.DateTimeField(_("reserved at"), null=True, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=100, blank=True)
+    tracking = models.CharField(_("tracking number"), max_length=100, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    return_carrier = models.CharField(_("return carrier"), max_length=100, blank=True)
+    return_tracking = models.CharField(_("return tracking number"), max_length=100, blank=True)
+    faulty_shipped_at = models.DateTimeField(_("faulty part sent at"), null=True, blank=True)
+    faulty_received_at = models.DateTimeField(_("faulty part received at"), null=True, blank=True)
+    repaired_at = models.DateTimeField(_("repaired at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # The earliest due moment of a running promise: the queue's order (rma.promises keeps it).
+    next_due_at = models.DateTimeField(_("next due"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("RMA")
+        verbose_name_plural = _("RMAs")
+        permissions = [("work_rma", _("Can work RMAs"))]
+        indexes = [
+            # The console queue: open RMAs by their next due promise.
+            models.Index(
+                fields=["next_due_at"],
+                name="rma_open_by_next_due",
+                condition=~Q(status__in=["closed", "cancelled"]),
+            ),
+            models.Index(fields=["customer", "status"], name="rma_customer_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
