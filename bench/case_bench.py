@@ -430,6 +430,26 @@ class Api:
         self.conn.close()
 
 
+def token_and_numbers() -> tuple[str, list[str]]:
+    """A bearer token for the bench's seat (issued as a user would, by the CLI) and up to 2,000
+    of the data set's case numbers, in random order, for the reads."""
+    from aftersales.cases.models import Case
+
+    out = subprocess.run(
+        [sys.executable, "-m", "aftersales.cli", "issue_token", "cbench_seat", "--name", "bench"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ},
+    )
+    numbers = list(
+        Case.objects.filter(customer__code__startswith=PREFIX)
+        .order_by("?")
+        .values_list("number", flat=True)[:2000]
+    )
+    return out.stdout.strip(), numbers
+
+
 def new_case(rnd: random.Random) -> dict:
     """The body of a POST /api/v1/cases as a call centre would send it."""
     return {
@@ -736,7 +756,6 @@ def main() -> int:
     from django.db import connection, connections
 
     from aftersales.accounts.models import User
-    from aftersales.cases.models import Case
 
     print(f"machine: {machine()}")
     with connection.cursor() as c:
@@ -756,19 +775,7 @@ def main() -> int:
     if args.explain:
         print("EXPLAIN ANALYZE (selector querysets as the API runs them):")
         explain(seat)
-    out = subprocess.run(
-        [sys.executable, "-m", "aftersales.cli", "issue_token", "cbench_seat", "--name", "bench"],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ},
-    )
-    token = out.stdout.strip()
-    numbers = list(
-        Case.objects.filter(customer__code__startswith=PREFIX)
-        .order_by("?")
-        .values_list("number", flat=True)[:2000]
-    )
+    token, numbers = token_and_numbers()
     connections.close_all()
 
     failed = False

@@ -23,7 +23,6 @@ import random
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -262,7 +261,6 @@ def main() -> int:
     from django.db import connection, connections
 
     from aftersales.accounts.models import User
-    from aftersales.cases.models import Case
 
     print(f"machine: {cb.machine()}; SQLite {sqlite3.sqlite_version}, {db}")
     if not meta.exists():
@@ -285,19 +283,7 @@ def main() -> int:
     if args.explain:
         print("EXPLAIN QUERY PLAN (selector querysets as the API runs them), in-process time:")
         explain(seat)
-    out = subprocess.run(
-        [sys.executable, "-m", "aftersales.cli", "issue_token", "cbench_seat", "--name", "bench"],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ},
-    )
-    token = out.stdout.strip()
-    numbers = list(
-        Case.objects.filter(customer__code__startswith=cb.PREFIX)
-        .order_by("?")
-        .values_list("number", flat=True)[:2000]
-    )
+    token, numbers = cb.token_and_numbers()
     connections.close_all()
 
     failed = False
