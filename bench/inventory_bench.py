@@ -10,7 +10,7 @@ set with COPY (parts `BP…`, warehouses `BW…`, ledger rows whose sums are the
 while the sizes match), ANALYZEs, then measures in-process:
 (a) the stock query for one part across warehouses (inventory.selectors.stock_levels, what
 GET /api/v1/stock?part_number= runs): p50/p95, target p95 < 20 ms;
-(b) --clients threads reserving and releasing through the services for --seconds: moves/s,
+(b) --clients processes reserving and releasing through the services for --seconds: moves/s,
 target ≥ 200, then a recount: every level equals its ledger's sums, none below zero.
 Exits 1 when a target is missed or the recount finds a difference.
 """
@@ -22,7 +22,6 @@ import os
 import random
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -151,47 +150,67 @@ def _bench_query(parts: int, queries: int, user) -> float:
     return p95
 
 
-def _bench_reserve(parts: int, clients: int, seconds: float, user) -> tuple[float, list[int]]:
+def _client(i: int, pool_ids: list[int], user_id: int, stop: float, results) -> None:
+    """One client process: reserve and release until `stop`; report (moves, conflicts)."""
+    from django.contrib.auth import get_user_model
     from django.db import connections
 
     from aftersales.core.errors import Conflict
     from aftersales.inventory import services
     from aftersales.inventory.models import Part
 
-    # A small pool of parts, so the clients contend for the same rows.
+    rng = random.Random(i)
+    moves = conflicts = 0
+    try:
+        user = get_user_model().objects.get(pk=user_id)
+        pool = list(Part.objects.filter(pk__in=pool_ids))
+        while time.monotonic() < stop:
+            part = rng.choice(pool)
+            try:
+                reservation = services.stock_reserve(
+                    part=part, by=user, ref_kind="bench", ref_id=i, region="R1"
+                )
+            except Conflict:
+                conflicts += 1
+                continue
+            services.reservation_release(reservation=reservation, by=user)
+            moves += 2
+    finally:
+        connections.close_all()
+        results.put((moves, conflicts))
+
+
+def _bench_reserve(parts: int, clients: int, seconds: float, user) -> tuple[float, list[int]]:
+    """--clients processes (as gunicorn's workers would be: one interpreter lock each)
+    reserving and releasing a small pool of parts, so they contend for the same rows."""
+    import multiprocessing
+
+    from django.db import connections
+
+    from aftersales.inventory.models import Part
+
     pool = list(Part.objects.filter(part_number__startswith="BP").order_by("id")[: min(20, parts)])
-    counts = [0] * clients
-    conflicts = [0] * clients
-    stop = time.monotonic() + seconds
-
-    def run(i: int) -> None:
-        rng = random.Random(i)
-        try:
-            while time.monotonic() < stop:
-                part = rng.choice(pool)
-                try:
-                    reservation = services.stock_reserve(
-                        part=part, by=user, ref_kind="bench", ref_id=i, region="R1"
-                    )
-                except Conflict:
-                    conflicts[i] += 1
-                    continue
-                services.reservation_release(reservation=reservation, by=user)
-                counts[i] += 2
-        finally:
-            connections.close_all()
-
+    connections.close_all()  # a forked child must open its own connection
+    ctx = multiprocessing.get_context("fork")
+    results = ctx.Queue()
     start = time.monotonic()
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    stop = start + seconds
+    procs = [
+        ctx.Process(target=_client, args=(i, [p.pk for p in pool], user.pk, stop, results))
+        for i in range(clients)
+    ]
+    for proc in procs:
+        proc.start()
+    reports = [results.get(timeout=seconds + 120) for _ in procs]
+    for proc in procs:
+        proc.join(timeout=30)
     elapsed = time.monotonic() - start
-    rate = sum(counts) / elapsed
+    moves = sum(m for m, _ in reports)
+    conflicts = sum(c for _, c in reports)
+    rate = moves / elapsed
     print(
-        f"reserve/release: {clients} clients, {sum(counts)} moves in {elapsed:.1f} s, "
-        f"{rate:.0f} moves/s (target ≥ 200), {sum(conflicts)} conflicts"
+        f"reserve/release: {clients} client processes, {moves} moves in {elapsed:.1f} s, "
+        f"{rate:.0f} moves/s (target ≥ 200), {conflicts} conflicts"
     )
     return rate, [p.pk for p in pool]
 

@@ -19,12 +19,15 @@ from aftersales.core.middleware import BODY_TOO_LARGE
 from aftersales.core.openapi import DocumentedAPI
 from aftersales.core.parser import ApiParser
 from aftersales.inventory.api import router as inventory_router
+from aftersales.inventory.loans_api import router as loans_router
+from aftersales.inventory.sales_api import router as part_sales_router
 from aftersales.notify.api import router as notify_router
 from aftersales.registry.api import router as registry_router
 from aftersales.registry.import_api import router as import_router
 from aftersales.registry.lookup_api import router as lookup_router
 from aftersales.repairs.api import router as repairs_router
 from aftersales.rma.api import router as rma_router
+from aftersales.rma.returns_api import router as returns_router
 from aftersales.sla.api import router as sla_router
 
 
@@ -118,4 +121,7 @@ api.add_router("", penalty_router)
 api.add_router("", contracts_router)
 api.add_router("", repairs_router)
 api.add_router("", inventory_router)
+api.add_router("", part_sales_router)
+api.add_router("", loans_router)
 api.add_router("", rma_router)
+api.add_router("", returns_router)

@@ -288,3 +288,6 @@ IMAP_POLL_SECONDS = env_int("IMAP_POLL_SECONDS", 60)
 
 # Absolute links in e-mails (portal links in quotes and service reports), e.g. https://service.example.cn
 SITE_URL = env_str("SITE_URL")
+
+# Part sales (inventory.sales): a quote stays open for the customer this many calendar days.
+PART_SALE_QUOTE_DAYS = env_int("PART_SALE_QUOTE_DAYS", 15)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("repairs/", include("aftersales.repairs.urls")),
     path("inventory/", include("aftersales.inventory.urls")),
     path("rmas/", include("aftersales.rma.urls")),
+    path("returns/", include("aftersales.rma.return_views")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

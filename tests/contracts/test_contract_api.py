@@ -139,3 +139,11 @@ def test_a_contract_is_renewed_once(api_as, seat, customer_a):
         "/api/v1/contracts/HT-1/renew", {"number": "HT-3"}, content_type="application/json"
     )
     assert again.status_code == 422 and not ServiceContract.objects.filter(number="HT-3").exists()
+
+
+def test_a_contract_may_swap_only_after_the_faulty_unit_arrives(api_as, seat, customer_a):
+    assert post(api_as(seat)).json()["advance_replacement"] is True
+    response = post(api_as(seat), number="HT-2026-018", advance_replacement=False)
+    assert response.status_code == 201
+    assert response.json()["advance_replacement"] is False
+    assert ServiceContract.objects.get(number="HT-2026-018").advance_replacement is False

@@ -11,8 +11,14 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from aftersales.core.errors import ApplicationError
-from aftersales.inventory import services
-from aftersales.inventory.models import Reservation, StockLevel, StockMove, WarehouseKind
+from aftersales.inventory import loans, services
+from aftersales.inventory.models import (
+    Loan,
+    Reservation,
+    StockLevel,
+    StockMove,
+    WarehouseKind,
+)
 from tests import factories
 
 quantities = st.integers(min_value=1, max_value=4)
@@ -44,6 +50,21 @@ class StockMachine(RuleBasedStateMachine):
             for n in range(2)
         ]
         self.ref = 0
+        # A serialised part with two loaner units: lending and return move its level too.
+        self.loaner_part = services.part_create(
+            by=self.keeper, part_number=f"L{suffix}", name="loaner", serialised=True
+        )
+        self.loaners = [f"L{suffix}-{n}" for n in range(2)]
+        services.stock_receive(
+            by=self.keeper,
+            part=self.loaner_part,
+            warehouse=self.warehouses[0],
+            quantity=2,
+            serials=self.loaners,
+        )
+        for serial in self.loaners:
+            loans.loaner_pool_set(by=self.keeper, part=self.loaner_part, serial=serial)
+        self.customer = factories.CustomerFactory(code=f"KH-L{suffix}")
 
     def _try(self, call):
         try:
@@ -134,11 +155,24 @@ class StockMachine(RuleBasedStateMachine):
             ref_id=self.ref,
         )
 
+    @rule(n=st.integers(0, 1))
+    def lend(self, n):
+        self._try(
+            lambda: loans.loan_lend(by=self.keeper, serial=self.loaners[n], customer=self.customer)
+        )
+
+    @rule(n=st.integers(0, 1), damaged=st.booleans())
+    def give_back(self, n, damaged):
+        loan = Loan.objects.filter(unit__serial=self.loaners[n], returned_at=None).first()
+        if loan is not None:
+            condition = "damaged" if damaged else "good"
+            loans.loan_return(loan=loan, by=self.keeper, condition=condition)
+
     @invariant()
     def levels_equal_ledger_sums(self):
         if not hasattr(self, "parts"):
             return
-        for level in StockLevel.objects.filter(part__in=self.parts):
+        for level in StockLevel.objects.filter(part__in=[*self.parts, self.loaner_part]):
             sums = StockMove.objects.filter(part=level.part, warehouse=level.warehouse).aggregate(
                 on_hand=Sum("on_hand_delta"),
                 reserved=Sum("reserved_delta"),

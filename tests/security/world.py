@@ -16,13 +16,16 @@ from aftersales.cases import services as case_services
 from aftersales.cases.models import Attachment, InboundEmail, MajorApproval, SavedView, VendorCase
 from aftersales.contracts.models import ServiceContract, WarrantyTerm
 from aftersales.contracts.penalties import penalty_rules_default
+from aftersales.inventory import loans as inventory_loans
+from aftersales.inventory import sales as part_sales
 from aftersales.inventory import services as inventory_services
 from aftersales.inventory.models import Part
 from aftersales.notify.services import notify_enqueue
 from aftersales.registry import services as registry_services
 from aftersales.registry.models import ImportJob, TopologyAttachment
 from aftersales.repairs import services as repair_services
-from aftersales.repairs.models import FaultCategory
+from aftersales.repairs.models import FaultCategory, RepairPart
+from aftersales.rma import returns as rma_returns
 from aftersales.rma import services as rma_services
 from aftersales.sla.models import EscalationFiring, EscalationRule, Promise, SlaPolicy
 from tests import factories
@@ -129,9 +132,17 @@ def build_world() -> World:
         fault_category=FaultCategory.objects.first().code,
         fault_text="电源故障",
     )
+    order_part = RepairPart.objects.create(order=order, name="SWP", unit_price=0)
     Part.objects.get_or_create(part_number="SWP-PART", defaults={"name": "SWP"})
     rma = rma_services.rma_open(
         case=case, by=staff[Role.RMA_ADMIN], part_number="SWP-PART", fault=A_SECRET
+    )
+    return_request = rma_returns.return_request(
+        by=staff[Role.RMA_ADMIN],
+        customer=customer_a.code,
+        purchased_on=timezone.localdate(now),
+        reason=A_SECRET,
+        serial_number=A_SERIAL,
     )
     message = notify_enqueue(
         channel="email",
@@ -154,6 +165,26 @@ def build_world() -> World:
     stock_wh = inventory_services.warehouse_create(by=keeper, code="WH-SWP", name="SWP")
     stock_part = inventory_services.part_create(by=keeper, part_number="SWP-STOCK", name="SWP")
     stocktake = inventory_services.stocktake_open(by=keeper, warehouse=stock_wh)
+    part_sale = part_sales.part_sale_quote(
+        sale=part_sales.part_sale_create(
+            by=keeper,
+            customer=customer_a.code,
+            warehouse=stock_wh.code,
+            lines=[{"part_number": stock_part.part_number, "quantity": 1}],
+        ),
+        by=keeper,
+    )
+
+    loaner_part = inventory_services.part_create(
+        by=keeper, part_number="SWP-LOANER", name="SWP", serialised=True
+    )
+    inventory_services.stock_receive(
+        by=keeper, part=loaner_part, warehouse=stock_wh, quantity=1, serials=["SWP-LN-1"]
+    )
+    inventory_loans.loaner_pool_set(by=keeper, part=loaner_part, serial="SWP-LN-1")
+    loan = inventory_loans.loan_lend(
+        by=keeper, serial="SWP-LN-1", customer=customer_a, ref_kind="rma", ref=rma.number
+    )
 
     first_promise = Promise.objects.filter(subject_kind="case", subject_id=case.pk).first()
     world = World(
@@ -188,6 +219,7 @@ def build_world() -> World:
         "vendor-cases/pk": vendor_case.pk,
         "escalations/firing_id": firing.pk,
         "repairs/pk": order.pk,  # repairs/<pk>/ and portal/repairs/<pk>/
+        "parts/part_id": order_part.pk,  # /api/v1/repairs/{pk}/parts/{part_id}/return
         "warranty-terms/pk": WarrantyTerm.objects.first().pk,
         "import/job_id": job.pk,
         "imports/job_id": job.pk,
@@ -197,8 +229,12 @@ def build_world() -> World:
         "parts/pk": stock_part.pk,
         "warehouses/pk": stock_wh.pk,
         "stocktakes/pk": stocktake.pk,
+        "loans/pk": loan.pk,  # inventory/loans/<pk>/return/
+        "loans/loan_id": loan.pk,  # /api/v1/loans/{loan_id}
+        "part-sales/number": part_sale.number,  # part-sales/<number>/ in the console and portal
         "cases/number": case.number,
         "rmas/number": rma.number,  # rmas/<number>/ and /api/v1/rmas/{number}
+        "returns/number": return_request.number,  # returns/<number>/, portal and API
         "open/number": case.number,  # rmas/open/<case number>/
         "new/number": case.number,
         "contracts/number": contract.number,

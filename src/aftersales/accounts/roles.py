@@ -136,6 +136,13 @@ for _role in (Role.RMA_ADMIN, Role.MANAGER, Role.ADMIN):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + ["rma.view_rma", "rma.add_rma"]
     ROLE_PERMISSIONS[_role] += ["rma.work_rma"]
 
+# Part sales (备件销售): keepers, RMA admins, managers and admins draft, quote and issue them.
+for _role in (Role.WAREHOUSE, Role.RMA_ADMIN, Role.MANAGER, Role.ADMIN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + [
+        "inventory.view_partsale",
+        "inventory.sell_parts",
+    ]
+
 
 def sync_role_groups(sender=None, **kwargs) -> None:
     """Create one group per role and give it its default permissions (idempotent)."""

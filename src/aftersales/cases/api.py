@@ -24,6 +24,7 @@ from aftersales.cases.schemas import (
     TextIn,
     VersionIn,
 )
+from aftersales.core import timeline
 from aftersales.core.errors import Invalid
 from aftersales.core.pagination import Limit, Offset, page
 from aftersales.core.parser import optional_body
@@ -133,16 +134,9 @@ def case_out(case: Case, user: User) -> dict:
 def _detail(request: HttpRequest, number: str) -> dict:
     case = selectors.case_get_for_user(user=request.auth, number=number)
     data = case_out(case, request.auth)
-    data["activities"] = [
-        {
-            "at": a.at,
-            "actor": str(a.actor) if a.actor_id else None,
-            "kind": a.kind,
-            "text": a.text,
-            "internal": a.internal,
-        }
-        for a in selectors.activities_for_user(user=request.auth, case=case)
-    ]
+    data["activities"] = timeline.activity_rows(
+        selectors.activities_for_user(user=request.auth, case=case)
+    )
     return data
 
 

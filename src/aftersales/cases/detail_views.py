@@ -31,11 +31,8 @@ from aftersales.cases.uploads import ATTACHMENT_TYPES, SIGNED_FORM_TYPES, check_
 from aftersales.core.db import id_or_none
 from aftersales.core.errors import ApplicationError, Conflict, Invalid, NotFound
 from aftersales.core.html_errors import raise_http
-from aftersales.core.schema_types import (
-    DATE_OUT_OF_RANGE,
-    NOT_AN_ISO_DATETIME,
-    date_in_range,
-)
+from aftersales.core.moments import typed_moment
+from aftersales.core.schema_types import DATE_OUT_OF_RANGE, date_in_range
 from aftersales.sla import selectors as sla_selectors
 from aftersales.sla import services as sla_services
 
@@ -213,14 +210,7 @@ def _approval(request: HttpRequest, case: Case, version: int | None) -> Any:
 
 def _onsite_action(service: Callable[..., Any]) -> Callable[..., Any]:
     def run(request: HttpRequest, case: Case, version: int | None) -> Any:
-        value = request.POST.get("at", "").strip()
-        try:
-            # A phone's datetime-local input: naive, in the user's zone (the service makes it so).
-            at = dt.datetime.fromisoformat(value) if value else None
-        except ValueError as exc:
-            raise Invalid(NOT_AN_ISO_DATETIME, field="at") from exc
-        if at is not None and not date_in_range(at):
-            raise Invalid(DATE_OUT_OF_RANGE, field="at")
+        at = typed_moment(request.POST.get("at", ""))
         return service(case=case, by=request.user, at=at, text=_text(request), version=version)
 
     return run

@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
+from aftersales.accounts.roles import Role
 from aftersales.cases.models import Activity, Case
 from aftersales.notify.services import notify_enqueue
 
@@ -96,6 +97,22 @@ def escalated(case: Case, *, expert: User | None, by: User) -> None:
             sms=True,
             key=str(case.version),
         )
+
+
+def handed_to_rma(case: Case, *, text: str, by: User) -> None:
+    """Every RMA administrator hears that a case's hardware part waits for an RMA."""
+    admins = User.objects.filter(is_active=True, groups__name=Role.RMA_ADMIN).order_by("pk")
+    for admin in admins:
+        with translation.override(admin.language):
+            _send(
+                admin,
+                case,
+                kind="case.rma_requested",
+                subject=_("Case %(number)s waits for an RMA") % {"number": case.number},
+                body=_("%(summary)s\nHanded to RMA by %(by)s: %(text)s")
+                % {"summary": _summary(case), "by": by, "text": text},
+                sms=False,
+            )
 
 
 def _contact_user(case: Case) -> User | None:

@@ -40,6 +40,16 @@ def cases_for_user(user: Any) -> QuerySet[Case]:
     )
 
 
+def cases_waiting_for_rma(user: Any) -> QuerySet[Case]:
+    """Open cases handed to RMA for which no RMA is opened yet, the oldest first."""
+    return (
+        cases_for_user(user)
+        .filter(rma_requested=True, rma_reference="", status__in=OPEN_STATUSES)
+        .select_related("customer")
+        .order_by("updated_at")
+    )
+
+
 def case_get_for_user(*, user: Any, number: str) -> Case:
     # Five joins at most: PostgreSQL spends 5-8 ms planning a join of eight tables or more,
     # far more than running it. Asset, model and author load on first use (UI pages only).

@@ -62,6 +62,7 @@ def contract_out(contract: ServiceContract) -> dict:
         "inspections_per_year": contract.inspections_per_year,
         "onsite_visits": contract.onsite_visits,
         "remote_support": contract.remote_support,
+        "advance_replacement": contract.advance_replacement,
         "training_days": contract.training_days,
         "service_manager": contract.service_manager.username
         if contract.service_manager_id
@@ -108,6 +109,7 @@ def contract_create(request: HttpRequest, payload: ContractIn):
         inspections_per_year=payload.inspections_per_year,
         onsite_visits=payload.onsite_visits,
         remote_support=payload.remote_support,
+        advance_replacement=payload.advance_replacement,
         training_days=payload.training_days,
         notes=payload.notes,
         **({"service_manager": manager} if manager else {}),

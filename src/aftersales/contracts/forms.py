@@ -75,6 +75,12 @@ class ContractForm(forms.Form):
         label=_("Onsite visits included"), min_value=0, max_value=32767, required=False
     )
     remote_support = forms.BooleanField(label=_("Remote support"), required=False, initial=True)
+    advance_replacement = forms.BooleanField(
+        label=_("Advance replacement"),
+        required=False,
+        initial=True,
+        help_text=_("Unticked: the spare ships only after the faulty unit has arrived."),
+    )
     training_days = forms.IntegerField(
         label=_("Training days"), min_value=0, max_value=32767, initial=0
     )

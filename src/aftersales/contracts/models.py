@@ -43,6 +43,8 @@ class ServiceContract(models.Model):
         _("onsite visits included"), null=True, blank=True
     )
     remote_support = models.BooleanField(_("remote support"), default=True)
+    # Seed 000: a good spare ships before the faulty part is back; some plans swap only after.
+    advance_replacement = models.BooleanField(_("advance replacement"), default=True)
     training_days = models.PositiveSmallIntegerField(_("training days"), default=0)
     service_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -33,6 +33,7 @@ class ContractIn(Schema):
     inspections_per_year: StrictInt = Field(4, ge=0, le=365)
     onsite_visits: StrictInt | None = Field(None, ge=0, le=32767)
     remote_support: StrictBool = True
+    advance_replacement: StrictBool = True
     training_days: StrictInt = Field(0, ge=0, le=32767)
     service_manager: str | None = Field(
         None, max_length=150, description="Username of a staff member."
@@ -63,6 +64,7 @@ class ContractOut(Schema):
     inspections_per_year: int
     onsite_visits: int | None
     remote_support: bool
+    advance_replacement: bool
     training_days: int
     service_manager: str | None
     renewed_from: str | None

@@ -13,7 +13,7 @@ from aftersales.accounts.access import can, scope_to_customer
 from aftersales.contracts.models import ServiceContract, WarrantyTerm
 from aftersales.core.errors import NotFound
 from aftersales.core.memo import ConfigMemo
-from aftersales.registry.models import Asset, Customer, ProductModel
+from aftersales.registry.models import Asset, Customer, ProductKind, ProductModel
 from aftersales.sla.models import BusinessCalendar, SlaPolicy
 
 NOT_FOUND = _("Not found.")
@@ -106,6 +106,16 @@ def warranty_term_for(*, product_model: ProductModel | None, kind: str) -> Warra
     """The most specific active term: model and kind, then model, then kind alone."""
     key = (product_model.pk if product_model is not None else None, kind)
     return _terms.get(key, lambda: _term_for(product_model=product_model, kind=kind))
+
+
+# A replaced or repaired part's own warranty when no PART warranty term says otherwise.
+DEFAULT_PART_WARRANTY_MONTHS = 3
+
+
+def part_warranty_months() -> int:
+    """Months a replaced or repaired part is covered: the PART warranty term, else 3."""
+    term = warranty_term_for(product_model=None, kind=ProductKind.PART)
+    return term.months if term is not None else DEFAULT_PART_WARRANTY_MONTHS
 
 
 def _term_for(*, product_model: ProductModel | None, kind: str) -> WarrantyTerm | None:

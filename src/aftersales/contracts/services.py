@@ -123,7 +123,7 @@ def _manager(user: Any) -> Any:
 
 
 INCLUDED = ("free_upgrades_until", "inspections_per_year", "onsite_visits", "remote_support")
-INCLUDED += ("training_days", "notes", "service_manager")
+INCLUDED += ("training_days", "notes", "service_manager", "advance_replacement")
 
 
 def _apply_included(contract: ServiceContract, included: dict[str, Any]) -> None:
@@ -138,7 +138,7 @@ def _apply_included(contract: ServiceContract, included: dict[str, Any]) -> None
             value = _manager(value)
         elif key == "notes":
             value = (value or "").strip()
-        elif key == "remote_support":
+        elif key in ("remote_support", "advance_replacement"):
             value = bool(value)
         setattr(contract, key, value)
 
@@ -149,7 +149,7 @@ def _apply_included(contract: ServiceContract, included: dict[str, Any]) -> None
 AUDITED_FIELDS = [
     "sla_policy", "starts_on", "ends_on", "value", "free_upgrades_until",
     "inspections_per_year", "onsite_visits", "remote_support", "training_days", "notes",
-    "service_manager",
+    "service_manager", "advance_replacement",
 ]  # fmt: skip
 TERM_FIELDS = [
     "product_model", "kind", "months", "starts_from", "service_level", "exclusions", "is_active"
@@ -174,7 +174,7 @@ def contract_create(
     """Create a contract, its default penalty rules, and refresh the customer's open cases.
 
     included: free_upgrades_until, inspections_per_year, onsite_visits, remote_support,
-    training_days, notes, service_manager.
+    training_days, notes, service_manager, advance_replacement.
     """
     if not can(by, "contracts.add_servicecontract"):
         raise Forbidden(NOT_ALLOWED)
@@ -303,6 +303,7 @@ def contract_renew(
         inspections_per_year=old.inspections_per_year,
         onsite_visits=old.onsite_visits,
         remote_support=old.remote_support,
+        advance_replacement=old.advance_replacement,
         training_days=old.training_days,
         service_manager=old.service_manager,
     )

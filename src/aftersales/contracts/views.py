@@ -96,7 +96,7 @@ def _customer_for_new(request: HttpRequest):
 
 def _included(data: dict) -> dict:
     keys = ("free_upgrades_until", "inspections_per_year", "onsite_visits", "remote_support")
-    keys += ("training_days", "notes", "service_manager")
+    keys += ("training_days", "notes", "service_manager", "advance_replacement")
     return {k: data[k] for k in keys}
 
 
@@ -146,6 +146,7 @@ def contract_edit(request: HttpRequest, number: str) -> HttpResponse:
         "inspections_per_year": contract.inspections_per_year,
         "onsite_visits": contract.onsite_visits,
         "remote_support": contract.remote_support,
+        "advance_replacement": contract.advance_replacement,
         "training_days": contract.training_days,
         "service_manager": contract.service_manager,
         "notes": contract.notes,

@@ -217,3 +217,12 @@ class DocumentedAPI(NinjaAPI):
         document_errors(schema, view_funcs)
         publish_nul_refusal(schema)
         return schema
+
+
+def optional_body_doc(schema: type, *codes: int) -> dict[str, Any]:
+    """`openapi_extra` for an operation whose JSON body core.parser's optional_body reads: the
+    body's schema, required only when a field is, and `codes` as documented()."""
+    shape = schema.model_json_schema()
+    content = {"application/json": {"schema": shape}}
+    required = bool(shape.get("required"))
+    return {"requestBody": {"required": required, "content": content}, **documented(*codes)}

@@ -138,3 +138,19 @@ def for_customer(
     """The newest rows of these subject kinds at one customer (a staff history card)."""
     qs = Activity.objects.filter(customer_id=customer_id, subject_kind__in=list(subject_kinds))
     return list(qs.select_related("actor").order_by("-at", "-id")[:limit])
+
+
+def activity_rows(activities: Iterable[Activity], *, internal_flag: bool = True) -> list[dict]:
+    """Timeline rows as the API shows them (who, when, what, and whether internal)."""
+    rows = []
+    for a in activities:
+        row = {
+            "at": a.at,
+            "actor": str(a.actor) if a.actor_id else None,
+            "kind": a.kind,
+            "text": a.text,
+        }
+        if internal_flag:
+            row["internal"] = a.internal
+        rows.append(row)
+    return rows

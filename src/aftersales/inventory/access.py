@@ -11,7 +11,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.access import NOT_ALLOWED, can, is_staff_member
-from aftersales.core.errors import Forbidden, NotFound
+from aftersales.accounts.predicates import Predicate, is_customer_of, staff_with
+from aftersales.core.errors import ApplicationError, Conflict, Forbidden, NotFound
 
 NOT_FOUND = _("Not found.")
 
@@ -63,3 +64,24 @@ def enforce(allowed: bool, user: Any) -> None:
     if not is_staff_member(user):
         raise NotFound(NOT_FOUND)
     raise Forbidden(NOT_ALLOWED)
+
+
+# --- loaners (备用机): keepers and RMA admins lend and take back; a customer reads their own ---
+
+LOAN_RETURNED = _("This loan is already returned.")
+
+
+def _loan_viewer(user: Any, loan: Any) -> bool:
+    return staff_with(VIEW)(user, loan) or is_customer_of(user, loan)
+
+
+def _loan_open(loan: Any) -> ApplicationError | None:
+    return None if loan.returned_at is None else Conflict(LOAN_RETURNED)
+
+
+# See a loan: staff who may see stock, or a contact of the borrowing customer.
+can_view_loan = Predicate(_loan_viewer)
+# Lend a loaner unit (obj: the unit; its state is checked under the row lock).
+can_lend = Predicate(staff_with(MOVE))
+# Take a loaner back: an open loan only.
+can_return_loan = Predicate(staff_with(MOVE), _loan_open)

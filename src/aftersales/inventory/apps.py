@@ -9,7 +9,7 @@ class InventoryConfig(AppConfig):
 
     def ready(self) -> None:
         from aftersales.core.subjects import register_subject
-        from aftersales.inventory.models import MoveKind, Part, Stocktake, Warehouse
+        from aftersales.inventory.models import Loan, MoveKind, Part, Stocktake, Warehouse
         from aftersales.registry.demo import register_section
 
         # Stock belongs to no customer: its timeline rows carry none.
@@ -22,3 +22,11 @@ class InventoryConfig(AppConfig):
             customer_of=lambda obj: None,
         )
         register_section("inventory", "aftersales.inventory.demo.load")
+        register_subject(
+            Loan, "loan", kinds=[("lent", _("Loaner lent")), ("returned", _("Loaner returned"))]
+        )
+        register_section("loans", "aftersales.inventory.loan_demo.load")
+        from aftersales.inventory.models import PartSale, PartSaleEventKind
+
+        register_subject(PartSale, "part_sale", kinds=PartSaleEventKind.choices)
+        register_section("part_sales", "aftersales.inventory.sales_demo.load")

@@ -136,6 +136,8 @@ class MoveKind(models.TextChoices):
     FAULTY_IN = "faulty_in", _("Faulty unit received")
     SCRAP = "scrap", _("Scrapped")
     ADJUST = "adjust", _("Stocktake adjustment")
+    LOAN_OUT = "loan_out", _("Lent to a customer")
+    LOAN_RETURN = "loan_return", _("Loaner returned")
 
 
 class StockMove(models.Model):
@@ -181,6 +183,7 @@ class SerialState(models.TextChoices):
     ISSUED = "issued", _("Issued")
     FAULTY = "faulty", _("Faulty")
     SCRAPPED = "scrapped", _("Scrapped")
+    LOANED = "loaned", _("On loan")
 
 
 class SerialUnit(models.Model):
@@ -195,6 +198,8 @@ class SerialUnit(models.Model):
     asset = models.ForeignKey(
         "registry.Asset", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A loaner (备用机) is lent to customers and comes back, never issued as a spare.
+    is_loaner = models.BooleanField(_("loaner"), default=False)
     updated_at = models.DateTimeField()
 
     class Meta:
@@ -310,3 +315,179 @@ class StocktakeLine(models.Model):
     @property
     def difference(self) -> int | None:
         return None if self.counted is None else self.counted - self.expected
+
+
+class LoanRefKind(models.TextChoices):
+    RMA = "rma", _("RMA")
+    REPAIR = "repair", _("Repair order")
+    CASE = "case", _("Case")
+
+
+class LoanCondition(models.TextChoices):
+    GOOD = "good", _("Good")
+    DAMAGED = "damaged", _("Damaged")
+
+
+class Loan(models.Model):
+    """A loaner unit lent to a customer until the repair it covers (ref_kind/ref) is done;
+    lending and return are ledger moves on `warehouse`."""
+
+    unit = models.ForeignKey(SerialUnit, on_delete=models.PROTECT, related_name="loans")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="loans")
+    customer = models.ForeignKey(
+        "registry.Customer", on_delete=models.PROTECT, related_name="loans"
+    )
+    asset = models.ForeignKey(
+        "registry.Asset", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ref_kind = models.CharField(_("covers"), max_length=10, choices=LoanRefKind.choices, blank=True)
+    ref = models.CharField(_("reference"), max_length=80, blank=True)
+    lent_at = models.DateTimeField(_("lent at"))
+    lent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    condition = models.CharField(
+        _("condition on return"), max_length=10, choices=LoanCondition.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("loan")
+        constraints = [
+            # A unit is with one customer at a time: the last line behind the row lock.
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=Q(returned_at__isnull=True),
+                name="one_open_loan_per_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=True, condition="")
+                | (Q(returned_at__isnull=False) & ~Q(condition="")),
+                name="loan_returned_with_condition",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "returned_at"], name="loan_customer_open"),
+            models.Index(fields=["returned_at", "lent_at"], name="loan_open_age"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.unit_id} → {self.customer_id}"
+
+
+# --- spare-part sales (备件销售): a quote the customer accepts on the portal ---
+
+
+class PartSaleCounter(models.Model):
+    """The last part-sale number handed out per local day (sales.next_sale_number)."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
+
+
+class PartSaleStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    QUOTED = "quoted", _("Quoted")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+    ISSUED = "issued", _("Issued")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PartSaleEventKind(models.TextChoices):
+    CREATED = "created", _("Sale drafted")
+    QUOTED = "quoted", _("Quote sent")
+    ACCEPTED = "accepted", _("Quote accepted")
+    DECLINED = "declined", _("Quote declined")
+    EXPIRED = "expired", _("Quote expired")
+    ISSUED = "issued", _("Parts issued")
+    CANCELLED = "cancelled", _("Sale cancelled")
+
+
+class PartSale(models.Model):
+    """A sale of spare parts outside warranty; its lines keep the prices of the moment of sale."""
+
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    customer = models.ForeignKey(
+        "registry.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
+    )
+    asset = models.ForeignKey(
+        "registry.Asset",
+        verbose_name=_("asset"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    warehouse = models.ForeignKey(
+        Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="sales"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PartSaleStatus.choices, default=PartSaleStatus.DRAFT
+    )
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=0)
+    valid_until = models.DateField(_("quote valid until"), null=True, blank=True)
+    quoted_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by_name = models.CharField(_("accepted by"), max_length=100, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(_("reason"), max_length=2000, blank=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=100, blank=True)
+    tracking = models.CharField(_("tracking number"), max_length=100, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(_("reason"), max_length=2000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("part sale")
+        verbose_name_plural = _("part sales")
+        permissions = [("sell_parts", "Can draft, quote, issue and cancel part sales")]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=0), name="part_sale_total_not_negative")
+        ]
+        indexes = [
+            # The portal's and the console's lists: a customer's sales by status, newest first.
+            models.Index(fields=["customer", "status", "-created_at"], name="part_sale_customer"),
+            models.Index(fields=["status", "-created_at"], name="part_sale_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PartSaleLine(models.Model):
+    """One part sold: unit_price is copied from Part.sale_price when the line is written."""
+
+    sale = models.ForeignKey(PartSale, on_delete=models.PROTECT, related_name="lines")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("part sale line")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="part_sale_line_qty_pos"),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0), name="part_sale_line_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part_id} × {self.quantity}"
+
+    @property
+    def amount(self):
+        return self.unit_price * self.quantity

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -23,6 +22,7 @@ from aftersales.accounts.models import User
 from aftersales.core import timeline
 from aftersales.core.errors import Conflict, Invalid
 from aftersales.core.moments import recorded_moment
+from aftersales.core.money import parse_amount
 from aftersales.inventory import access
 from aftersales.inventory.models import (
     MoveKind,
@@ -46,7 +46,6 @@ NO_STOCK = _("No unit of this part is available.")
 REQUIRED = _("This field is required.")
 TOO_LONG = _("Write at most %(limit)s characters.")
 BAD_QUANTITY = _("Enter a whole number from 1 to %(max)s.")
-BAD_AMOUNT = _("Enter an amount from 0 to 9,999,999,999.99.")
 BAD_WARRANTY = _("Enter a number of months from 0 to 240.")
 PART_NUMBER_TAKEN = _("A part with this part number already exists.")
 WAREHOUSE_CODE_TAKEN = _("A warehouse with this code already exists.")
@@ -74,7 +73,6 @@ REORDER_BODY = _(
 )
 
 MAX_QUANTITY = 100_000
-MAX_AMOUNT = Decimal("9999999999.99")
 SHORT = 200
 REASON_MAX = 2_000
 
@@ -95,16 +93,6 @@ def _quantity(value: Any, *, field: str = "quantity") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_QUANTITY:
         raise Invalid(BAD_QUANTITY % {"max": MAX_QUANTITY}, field=field)
     return value
-
-
-def _amount(value: Any, *, field: str) -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except ArithmeticError:
-        raise Invalid(BAD_AMOUNT, field=field) from None
-    if not amount.is_finite() or not Decimal(0) <= amount <= MAX_AMOUNT:
-        raise Invalid(BAD_AMOUNT, field=field)
-    return amount.quantize(Decimal("0.01"))
 
 
 def _moment(at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
@@ -135,8 +123,15 @@ def _level(part: Part, warehouse: Warehouse) -> StockLevel:
     return level
 
 
-def _lock_existing(part: Part, warehouse: Warehouse) -> StockLevel | None:
-    return StockLevel.objects.select_for_update().filter(part=part, warehouse=warehouse).first()
+def _lock_existing(part: Part | int, warehouse: Warehouse | int) -> StockLevel | None:
+    """The locked level row (part and warehouse by object or id), its part and warehouse loaded
+    for the ledger's timeline row; only the level's row is locked."""
+    return (
+        StockLevel.objects.select_for_update(of=("self",))
+        .select_related("part", "warehouse")
+        .filter(part=part, warehouse=warehouse)
+        .first()
+    )
 
 
 def _book(
@@ -232,6 +227,11 @@ def _require_active(*objs: Part | Warehouse) -> None:
         raise Conflict(INACTIVE)
 
 
+def _enforce_move(by: User, authorised: bool) -> None:
+    if not authorised:
+        access.enforce(access.can_move_stock(by), by)
+
+
 def _no_stock(part: Part) -> Conflict:
     return Conflict(NO_STOCK, extra={"part_number": part.part_number})
 
@@ -255,8 +255,8 @@ def part_create(
     access.enforce(access.can_create_part(by), by)
     part_number = _text(part_number, field="part_number", limit=80, required=True)
     name = _text(name, field="name", required=True)
-    cost = _amount(unit_cost, field="unit_cost")
-    price = _amount(sale_price, field="sale_price")
+    cost = parse_amount(unit_cost, field="unit_cost")
+    price = parse_amount(sale_price, field="sale_price")
     if isinstance(warranty_months, bool) or not 0 <= int(warranty_months) <= 240:
         raise Invalid(BAD_WARRANTY, field="warranty_months")
     if Part.objects.filter(part_number__iexact=part_number).exists():
@@ -292,7 +292,7 @@ def part_update(*, by: User, part: Part, **fields: Any) -> Part:
         part.name = _text(fields["name"], field="name", required=True)
     for money in ("unit_cost", "sale_price"):
         if money in fields:
-            setattr(part, money, _amount(fields[money], field=money))
+            setattr(part, money, parse_amount(fields[money], field=money))
     if "warranty_months" in fields:
         months = fields["warranty_months"]
         if isinstance(months, bool) or not isinstance(months, int) or not 0 <= months <= 240:
@@ -369,9 +369,11 @@ def stock_receive(
     serials: Iterable[str] | None = None,
     reason: str = "",
     at: dt.datetime | None = None,
+    authorised: bool = False,
 ) -> StockMove:
-    """Book good units into a warehouse; a serialised part names one new serial per unit."""
-    access.enforce(access.can_move_stock(by), by)
+    """Book good units into a warehouse; a serialised part names one new serial per unit
+    (`authorised` as in stock_reserve: a repair's engineer puts back an unused part)."""
+    _enforce_move(by, authorised)
     quantity = _quantity(quantity)
     serial_list = _serials(serials)
     reason = _text(reason, field="reason", limit=REASON_MAX)
@@ -438,10 +440,14 @@ def stock_reserve(
     region: str = "",
     quantity: int = 1,
     at: dt.datetime | None = None,
+    authorised: bool = False,
 ) -> Reservation:
     """Hold good units for a record (an RMA, a repair order) in `warehouse`, or the nearest one
-    holding them; 409 when none is available (checked again under the row lock)."""
-    access.enforce(access.can_move_stock(by), by)
+    holding them; 409 when none is available (checked again under the row lock).
+
+    `authorised`: the caller's own predicate allowed this move (a customer accepting a part
+    sale's quote holds no stock permission); the ledger still names `by`."""
+    _enforce_move(by, authorised)
     quantity = _quantity(quantity)
     ref_kind = _text(ref_kind, field="ref_kind", limit=40, required=True)
     at = _moment(at, timezone.now())
@@ -492,7 +498,7 @@ def stock_reserve(
 
 def _locked_open(reservation: Reservation) -> tuple[Reservation, StockLevel]:
     # The level first, then the reservation: every stock write locks in that order.
-    level = _lock_existing(reservation.part, reservation.warehouse)
+    level = _lock_existing(reservation.part_id, reservation.warehouse_id)
     reservation = Reservation.objects.select_for_update().get(pk=reservation.pk)
     if reservation.state != ReservationState.OPEN or level is None:
         raise Conflict(RESERVATION_CLOSED, extra={"state": reservation.state})
@@ -500,9 +506,11 @@ def _locked_open(reservation: Reservation) -> tuple[Reservation, StockLevel]:
 
 
 @transaction.atomic
-def reservation_release(*, reservation: Reservation, by: User, reason: str = "") -> Reservation:
-    """Give the reserved units back to available stock."""
-    access.enforce(access.can_move_stock(by), by)
+def reservation_release(
+    *, reservation: Reservation, by: User, reason: str = "", authorised: bool = False
+) -> Reservation:
+    """Give the reserved units back to available stock (`authorised` as in stock_reserve)."""
+    _enforce_move(by, authorised)
     reason = _text(reason, field="reason", limit=REASON_MAX)
     reservation, level = _locked_open(reservation)
     now = timezone.now()
@@ -531,10 +539,12 @@ def reservation_issue(
     serial: str = "",
     at: dt.datetime | None = None,
     asset: Any = None,
+    authorised: bool = False,
 ) -> StockMove:
     """The reserved good unit leaves stock (on hand and reserved both drop); a serialised part
-    names the unit's serial, which then follows the customer's `asset` when given."""
-    access.enforce(access.can_move_stock(by), by)
+    names the unit's serial, which then follows the customer's `asset` when given
+    (`authorised` as in stock_reserve)."""
+    _enforce_move(by, authorised)
     serial = _text(serial, field="serial", limit=80)
     at = _moment(at, timezone.now())
     reservation, level = _locked_open(reservation)
@@ -549,6 +559,7 @@ def reservation_issue(
                 serial=serial,
                 warehouse=reservation.warehouse,
                 state=SerialState.IN_STOCK,
+                is_loaner=False,  # a loaner is lent (inventory.loans), never issued
             )
             .first()
         )

@@ -1,6 +1,15 @@
 from django.urls import include, path
 
-from aftersales.portal import contracts, equipment, repairs, rmas, views
+from aftersales.portal import (
+    contracts,
+    equipment,
+    loaners,
+    part_sales,
+    repairs,
+    returns,
+    rmas,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -19,4 +28,7 @@ urlpatterns = [
     path("contracts/", include(contracts.urlpatterns)),
     *repairs.urlpatterns,
     *rmas.urlpatterns,
+    *loaners.urlpatterns,
+    *returns.urlpatterns,
+    *part_sales.urlpatterns,
 ]

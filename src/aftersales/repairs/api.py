@@ -15,6 +15,7 @@ from aftersales.accounts.endpoint_access import access, scoped, staff_perm
 from aftersales.cases import selectors as case_selectors
 from aftersales.core import timeline
 from aftersales.core.errors import Invalid
+from aftersales.core.openapi import optional_body_doc
 from aftersales.core.parser import optional_body
 from aftersales.registry.models import Asset
 from aftersales.repairs import access as repair_access
@@ -25,10 +26,13 @@ from aftersales.repairs.schemas import (
     DecisionIn,
     RepairIn,
     RepairOut,
+    RepairStepIn,
     RepairUpdateIn,
     SignOffIn,
+    StockPartIn,
     VerifyIn,
 )
+from aftersales.sla.numbered import is_late
 
 router = Router(tags=["repairs"])
 
@@ -41,6 +45,7 @@ def money(value) -> str | None:
 
 
 def repair_out(order: RepairOrder, user: Any) -> dict:
+    promise = selectors.return_promise(order)
     quote = None
     if order.quoted_at:
         quote = {
@@ -85,14 +90,18 @@ def repair_out(order: RepairOrder, user: Any) -> dict:
         "replacement_reason": order.replacement_reason,
         "parts": [
             {
+                "id": p.pk,
                 "name": p.name,
                 "part_number": p.part_number,
                 "quantity": p.quantity,
                 "unit_price": money(p.unit_price),
                 "amount": money(p.amount),
                 "warranty_until": p.warranty_until,
+                "from_stock": p.from_stock,
+                "warehouse": p.warehouse.code if p.warehouse_id else None,
+                "serial": p.serial,
             }
-            for p in order.parts.all()
+            for p in order.parts.select_related("warehouse")
         ],
         "labour_minutes": order.labour_minutes,
         "travel_mode": order.travel_mode,
@@ -107,6 +116,10 @@ def repair_out(order: RepairOrder, user: Any) -> dict:
         "quote": quote,
         "signed_off": signed,
         "warranty_until": order.warranty_until,
+        "received_at": order.received_at,
+        "device_returned_at": order.device_returned_at,
+        "return_due": promise.due_at if promise else None,
+        "returned_late": is_late(promise),
         "report_url": reverse("api:repair_report", args=[order.pk]),
         "allowed_actions": repair_access.available_actions(user, order),
         "events": [
@@ -193,11 +206,6 @@ def _optional_body(request: HttpRequest, schema: type[Schema]) -> Schema:
     return optional_body(request, schema)
 
 
-def _body_doc(schema: type[Schema]) -> dict:
-    content = {"application/json": {"schema": schema.model_json_schema()}}
-    return {"requestBody": {"required": False, "content": content}}
-
-
 def _decide(request: HttpRequest, pk: int, approve: bool) -> dict:
     payload = _optional_body(request, DecisionIn)
     order = services.repair_quote_decide(
@@ -212,7 +220,9 @@ def _decide(request: HttpRequest, pk: int, approve: bool) -> dict:
 
 
 @router.post(
-    "/repairs/{int:pk}/approve-quote", response=RepairOut, openapi_extra=_body_doc(DecisionIn)
+    "/repairs/{int:pk}/approve-quote",
+    response=RepairOut,
+    openapi_extra=optional_body_doc(DecisionIn),
 )
 @access(scoped("repairs.record_quote_approval"))
 def repair_approve_quote(request: HttpRequest, pk: int):
@@ -220,7 +230,9 @@ def repair_approve_quote(request: HttpRequest, pk: int):
 
 
 @router.post(
-    "/repairs/{int:pk}/refuse-quote", response=RepairOut, openapi_extra=_body_doc(DecisionIn)
+    "/repairs/{int:pk}/refuse-quote",
+    response=RepairOut,
+    openapi_extra=optional_body_doc(DecisionIn),
 )
 @access(scoped("repairs.record_quote_approval"))
 def repair_refuse_quote(request: HttpRequest, pk: int):
@@ -245,7 +257,9 @@ def repair_verify(request: HttpRequest, pk: int, payload: VerifyIn):
     return _fresh(request, order)
 
 
-@router.post("/repairs/{int:pk}/sign-off", response=RepairOut, openapi_extra=_body_doc(SignOffIn))
+@router.post(
+    "/repairs/{int:pk}/sign-off", response=RepairOut, openapi_extra=optional_body_doc(SignOffIn)
+)
 @access(scoped("repairs.change_repairorder"))
 def repair_sign_off(request: HttpRequest, pk: int):
     payload = _optional_body(request, SignOffIn)
@@ -259,6 +273,54 @@ def repair_sign_off(request: HttpRequest, pk: int):
 @access(staff_perm("repairs.change_repairorder"))
 def repair_cancel(request: HttpRequest, pk: int):
     return _fresh(request, services.repair_cancel(by=request.auth, order=_order(request, pk)))
+
+
+@router.post(
+    "/repairs/{int:pk}/receive", response=RepairOut, openapi_extra=optional_body_doc(RepairStepIn)
+)
+@access(staff_perm("repairs.change_repairorder"))
+def repair_receive(request: HttpRequest, pk: int):
+    """Carry-in: the service centre received the product; `return_due` is 72 hours later."""
+    payload = _optional_body(request, RepairStepIn)
+    order = services.repair_receive(by=request.auth, order=_order(request, pk), at=payload.at)
+    return _fresh(request, order)
+
+
+@router.post(
+    "/repairs/{int:pk}/return-device",
+    response=RepairOut,
+    openapi_extra=optional_body_doc(RepairStepIn),
+)
+@access(staff_perm("repairs.change_repairorder"))
+def repair_return_device(request: HttpRequest, pk: int):
+    """Carry-in: the repaired device went back to the customer; `returned_late` says how."""
+    payload = _optional_body(request, RepairStepIn)
+    order = services.repair_return_device(by=request.auth, order=_order(request, pk), at=payload.at)
+    return _fresh(request, order)
+
+
+@router.post("/repairs/{int:pk}/parts", response={201: RepairOut})
+@access(staff_perm("repairs.change_repairorder"))
+def repair_part_draw(request: HttpRequest, pk: int, payload: StockPartIn):
+    """Draw a part from a warehouse's stock (409 when no unit is available)."""
+    order = _order(request, pk)
+    services.repair_part_draw(
+        by=request.auth,
+        order=order,
+        warehouse=payload.warehouse,
+        part_number=payload.part_number,
+        quantity=payload.quantity,
+        serial=payload.serial,
+    )
+    return Status(201, _fresh(request, order))
+
+
+@router.post("/repairs/{int:pk}/parts/{int:part_id}/return", response=RepairOut)
+@access(staff_perm("repairs.change_repairorder"))
+def repair_part_return(request: HttpRequest, pk: int, part_id: int):
+    """Put an unverified part drawn from stock back into its warehouse."""
+    order = services.repair_part_return(by=request.auth, order=_order(request, pk), part_id=part_id)
+    return _fresh(request, order)
 
 
 @router.get("/repairs/{int:pk}/report.pdf", url_name="repair_report")

@@ -9,6 +9,10 @@ class RepairsConfig(AppConfig):
 
     def ready(self) -> None:
         from aftersales.core.subjects import register_subject
+        from aftersales.registry.demo import register_section as register_demo
+        from aftersales.repairs import promises
         from aftersales.repairs.models import RepairEventKind, RepairOrder
 
         register_subject(RepairOrder, "repair", kinds=RepairEventKind.choices)
+        promises.register()
+        register_demo("repairs", "aftersales.repairs.demo.load")

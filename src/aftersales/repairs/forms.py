@@ -80,7 +80,9 @@ class PartsField(forms.CharField):
 
 def parts_text(order) -> str:
     return "\n".join(
-        f"{p.name} | {p.part_number} | {p.quantity} | {p.unit_price}" for p in order.parts.all()
+        f"{p.name} | {p.part_number} | {p.quantity} | {p.unit_price}"
+        # Only free-text parts: parts drawn from stock are listed and returned apart.
+        for p in order.parts.filter(stock_move__isnull=True)
     )
 
 
@@ -164,3 +166,27 @@ class VerifyForm(forms.Form):
 class SignOffForm(forms.Form):
     name = forms.CharField(label=_("Signer's name"), max_length=100, required=False)
     signature = forms.CharField(widget=forms.HiddenInput, max_length=SIGNATURE_MAX, required=False)
+
+
+class StepMomentForm(forms.Form):
+    """A carry-in step (received, returned), with its moment when recorded afterwards."""
+
+    at = BoundedDateTimeField(label=_("When (if not now)"), widget=DateTimeInput(), required=False)
+
+
+class StockPartForm(forms.Form):
+    """Draw a part from a warehouse's stock; the lists are the stock the user may see."""
+
+    warehouse = forms.ChoiceField(label=_("Warehouse"))
+    part_number = forms.ChoiceField(label=_("Part"))
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100, initial=1)
+    serial = forms.CharField(
+        label=_("Serial number (serialised parts)"), max_length=80, required=False
+    )
+
+    def __init__(self, *args, warehouses=(), parts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].choices = [(w.code, f"{w.code} {w.name}") for w in warehouses]
+        self.fields["part_number"].choices = [
+            (p.part_number, f"{p.part_number} {p.name}") for p in parts
+        ]

@@ -204,6 +204,8 @@ class RepairOrder(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     refusal_note = models.TextField(_("refusal note"), blank=True)
+    # Carry-in: when the service centre received the product (the 72-hour promise counts from it).
+    received_at = models.DateTimeField(_("product received at"), null=True, blank=True)
     device_returned_at = models.DateTimeField(_("device returned at"), null=True, blank=True)
 
     started_at = models.DateTimeField(_("work started at"), null=True, blank=True)
@@ -258,7 +260,8 @@ class RepairOrder(models.Model):
 
 
 class RepairPart(models.Model):
-    """A part used (free text until the inventory app lands)."""
+    """A part used: drawn from stock (stock_move set: the ledger's issue row) or free text
+    for a part not kept in stock."""
 
     order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="parts")
     name = models.CharField(_("part"), max_length=200)
@@ -266,6 +269,26 @@ class RepairPart(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     unit_price = models.DecimalField(_("unit price (CNY)"), max_digits=12, decimal_places=2)
     warranty_until = models.DateField(_("part warranty until"), null=True, blank=True)
+    stock_part = models.ForeignKey(
+        "inventory.Part",
+        verbose_name=_("spare part"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    warehouse = models.ForeignKey(
+        "inventory.Warehouse",
+        verbose_name=_("warehouse"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    serial = models.CharField(_("serial number"), max_length=80, blank=True)
+    stock_move = models.ForeignKey(
+        "inventory.StockMove", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["order", "id"]
@@ -278,6 +301,10 @@ class RepairPart(models.Model):
     @property
     def amount(self) -> Decimal:
         return self.unit_price * self.quantity
+
+    @property
+    def from_stock(self) -> bool:
+        return self.stock_move_id is not None
 
 
 class RepairEventKind(models.TextChoices):
@@ -292,3 +319,8 @@ class RepairEventKind(models.TextChoices):
     REPORT = "report", _("Service report archived")
     REPORT_FAILED = "report_failed", _("Service report failed")
     CANCELLED = "cancelled", _("Cancelled")
+    RECEIVED = "received", _("Product received")
+    RETURNED = "returned", _("Device returned to the customer")
+    PART_DRAWN = "part_drawn", _("Part drawn from stock")
+    PART_RETURNED = "part_returned", _("Part returned to stock")
+    NOTICE = "notice", _("Notice")

@@ -63,6 +63,19 @@ class RepairUpdateIn(Schema):
     travel_km: Decimal | None = Field(None, ge=0, max_digits=8, decimal_places=1)
 
 
+class RepairStepIn(Schema):
+    at: DateTime | None = Field(
+        None, description="When it happened, if recorded afterwards; default now."
+    )
+
+
+class StockPartIn(Schema):
+    warehouse: str = Field(..., min_length=1, max_length=40, description="A warehouse code.")
+    part_number: str = Field(..., min_length=1, max_length=80)
+    quantity: StrictInt = Field(1, ge=1, le=100)
+    serial: str = Field("", max_length=80, description="Required for a serialised part.")
+
+
 class DecisionIn(Schema):
     name: str = Field("", max_length=100, description="Who decided (required for staff).")
     decided_at: DateTime | None = Field(None, description="When (a phone call); default now.")
@@ -82,12 +95,17 @@ class SignOffIn(Schema):
 
 
 class PartOut(Schema):
+    id: int
     name: str
     part_number: str
     quantity: int
     unit_price: str
     amount: str
     warranty_until: dt.date | None
+    # Drawn from stock: the warehouse's code and the serial (None/"" for a free-text part).
+    from_stock: bool
+    warehouse: str | None
+    serial: str
 
 
 class EventOut(Schema):
@@ -128,6 +146,11 @@ class RepairOut(Schema):
     quote: dict | None
     signed_off: dict | None
     warranty_until: dt.date | None
+    # Carry-in: received at the service centre, due back (the engine's 72-hour promise), late.
+    received_at: dt.datetime | None
+    device_returned_at: dt.datetime | None
+    return_due: dt.datetime | None
+    returned_late: bool | None
     report_url: str | None
     # What the caller may do now (repairs.access.available_actions), e.g. "approve_quote".
     allowed_actions: list[str]

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.access import can, scope_to_customer
-from aftersales.core.errors import Forbidden, NotFound
+from aftersales.core.errors import ApplicationError, Forbidden, NotFound
+from aftersales.inventory import selectors as inventory_selectors
+from aftersales.repairs import promises
 from aftersales.repairs.models import CLOSED_STATUSES, FaultCategory, RepairOrder, RepairStatus
+from aftersales.sla.models import Promise
+from aftersales.sla.numbered import is_late
 
 NOT_FOUND = _("Not found.")
 
@@ -76,3 +81,43 @@ def repairs_of_customer(*, user: Any, customer) -> QuerySet[RepairOrder]:
 
 def fault_categories() -> QuerySet[FaultCategory]:
     return FaultCategory.objects.filter(is_active=True)
+
+
+def return_promise(order: RepairOrder) -> Promise | None:
+    """A carry-in order's return promise (due moment, late), None before the receipt."""
+    return promises.return_promise(order)
+
+
+def return_promises(orders: Iterable[RepairOrder]) -> dict[int, Promise]:
+    """{order id: its return promise} for a page of orders, in one query."""
+    return promises.return_promises(orders)
+
+
+def stock_parts_choices(*, user: Any) -> tuple[list, list]:
+    """Active warehouses and parts for the "add a part from stock" form (staff who see stock)."""
+    try:
+        warehouses = list(inventory_selectors.warehouse_search(user=user).order_by("code"))
+        parts = list(inventory_selectors.part_search(user=user)[:500])
+    except ApplicationError:
+        return [], []
+    return warehouses, parts
+
+
+def return_view(promise: Promise | None) -> dict | None:
+    """What pages show of a carry-in return promise: the due moment, late, returned or not."""
+    if promise is None:
+        return None
+    return {
+        "due_at": promise.due_at,
+        "late": bool(is_late(promise)),
+        "done": promise.completed_at is not None,
+        "stopped": promise.stopped_at is not None,
+    }
+
+
+def with_return_views(orders: list[RepairOrder]) -> list[RepairOrder]:
+    """Attach `return_view` to each order of a page (one query for all)."""
+    found = return_promises(orders)
+    for order in orders:
+        order.return_view = return_view(found.get(order.pk))
+    return orders

@@ -38,6 +38,7 @@ def repair_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     qs = selectors.repair_search(user=request.user, status=status, q=q)
     page = console_page(request, qs, per_page=PER_PAGE)
+    page.object_list = selectors.with_return_views(list(page.object_list))
     return render(
         request,
         "repairs/list.html",
@@ -86,8 +87,14 @@ def _edit_initial(order: RepairOrder) -> dict:
     }
 
 
+def _stock_form(request: HttpRequest, data=None) -> forms.StockPartForm:
+    warehouses, parts = selectors.stock_parts_choices(user=request.user)
+    return forms.StockPartForm(data, warehouses=warehouses, parts=parts)
+
+
 def _detail(request: HttpRequest, order: RepairOrder, status: int = 200, **forms_) -> HttpResponse:
     user = request.user
+    actions = access.available_actions(user, order)
     context = {
         "order": order,
         "events": timeline.for_subject("repair", order.pk, include_internal=is_staff_member(user)),
@@ -101,7 +108,11 @@ def _detail(request: HttpRequest, order: RepairOrder, status: int = 200, **forms
         or forms.SignOffForm(
             initial={"name": order.case.contact.name if order.case.contact else ""}
         ),
-        "actions": access.available_actions(user, order),
+        "step_form": forms_.get("step_form")
+        or forms.StepMomentForm(initial={"at": timezone.localtime()}),
+        "stock_form": forms_.get("stock_form")
+        or (_stock_form(request) if "draw_part" in actions else None),
+        "actions": actions,
     }
     return render(request, "repairs/detail.html", context, status=status)
 
@@ -206,6 +217,42 @@ def repair_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             ),
             "signoff_form",
             form,
+        )
+    if action in ("receive", "return-device"):
+        form = forms.StepMomentForm(request.POST)
+        if not form.is_valid():
+            return _detail(request, order, status=422, step_form=form)
+        step = services.repair_receive if action == "receive" else services.repair_return_device
+        at = form.cleaned_data["at"]
+        return _run(request, order, lambda: step(by=user, order=order, at=at), "step_form", form)
+    if action == "draw-part":
+        form = _stock_form(request, request.POST)
+        if not form.is_valid():
+            return _detail(request, order, status=422, stock_form=form)
+        d = form.cleaned_data
+        return _run(
+            request,
+            order,
+            lambda: services.repair_part_draw(
+                by=user,
+                order=order,
+                warehouse=d["warehouse"],
+                part_number=d["part_number"],
+                quantity=d["quantity"],
+                serial=d["serial"],
+            ),
+            "stock_form",
+            form,
+        )
+    if action == "return-part":
+        try:
+            part_id = int(request.POST.get("part", ""))
+        except ValueError:
+            raise Http404 from None
+        return _run(
+            request,
+            order,
+            lambda: services.repair_part_return(by=user, order=order, part_id=part_id),
         )
     raise Http404
 

@@ -11,7 +11,9 @@ from pydantic import Field
 
 from aftersales.accounts.endpoint_access import access, scoped, staff_perm
 from aftersales.cases import selectors as case_selectors
-from aftersales.core.openapi import documented
+from aftersales.core import timeline
+from aftersales.core.api_steps import add_steps
+from aftersales.core.openapi import documented, optional_body_doc
 from aftersales.core.pagination import Limit, Offset, page
 from aftersales.core.parser import optional_body
 from aftersales.core.schema_types import choice_of
@@ -27,6 +29,8 @@ from aftersales.rma.schemas import (
     RmaOut,
     RmaPage,
     ShipIn,
+    VendorBackIn,
+    VendorSentIn,
 )
 
 router = Router(tags=["rma"])
@@ -62,11 +66,19 @@ def rma_out(rma: Rma, user: Any) -> dict:
         "warehouse": rma.warehouse_code,
         "carrier": rma.carrier,
         "tracking": rma.tracking,
+        "shipped_serial": rma.shipped_serial,
         "reserved_at": rma.reserved_at,
         "shipped_at": rma.shipped_at,
         "delivered_at": rma.delivered_at,
         "faulty_shipped_at": rma.faulty_shipped_at,
         "faulty_received_at": rma.faulty_received_at,
+        "vendor": {
+            "name": rma.vendor_name,
+            "reference": rma.vendor_reference,
+            "sent_at": rma.vendor_sent_at,
+            "back_at": rma.vendor_back_at,
+            "cost": None if rma.vendor_cost is None else f"{rma.vendor_cost:.2f}",
+        },
         "repaired_at": rma.repaired_at,
         "closed_at": rma.closed_at,
         "ship_by": due(promises.SHIP_BY),
@@ -76,16 +88,7 @@ def rma_out(rma: Rma, user: Any) -> dict:
         "returned_late": late(promises.FAULTY_RETURN),
         "promises": rows,
         "allowed_actions": rma_access.available_actions(user, rma),
-        "activities": [
-            {
-                "at": a.at,
-                "actor": str(a.actor) if a.actor_id else None,
-                "kind": a.kind,
-                "text": a.text,
-                "internal": a.internal,
-            }
-            for a in selectors.activities_for_user(user=user, rma=rma)
-        ],
+        "activities": timeline.activity_rows(selectors.activities_for_user(user=user, rma=rma)),
     }
 
 
@@ -95,11 +98,6 @@ def _rma(request: HttpRequest, number: str) -> Rma:
 
 def _fresh(request: HttpRequest, rma: Rma) -> dict:
     return rma_out(_rma(request, rma.number), request.auth)
-
-
-def _body_doc(schema: type[Schema], *codes: int) -> dict:
-    content = {"application/json": {"schema": schema.model_json_schema()}}
-    return {"requestBody": {"required": False, "content": content}, **documented(*codes)}
 
 
 class RmaListParams(Schema):
@@ -153,7 +151,7 @@ def rma_detail(request: HttpRequest, number: str):
 
 
 @router.post(
-    "/rmas/{number}/reserve", response=RmaOut, openapi_extra=_body_doc(ReserveIn, 409, 422)
+    "/rmas/{number}/reserve", response=RmaOut, openapi_extra=optional_body_doc(ReserveIn, 409, 422)
 )
 @access(WORK)
 def rma_reserve(request: HttpRequest, number: str):
@@ -164,72 +162,25 @@ def rma_reserve(request: HttpRequest, number: str):
     return _fresh(request, rma)
 
 
-@router.post("/rmas/{number}/ship", response=RmaOut, openapi_extra=documented(409, 422))
-@access(WORK)
-def rma_ship(request: HttpRequest, number: str, payload: ShipIn):
-    rma = services.rma_ship(
-        rma=_rma(request, number),
-        by=request.auth,
-        carrier=payload.carrier,
-        tracking=payload.tracking,
-        at=payload.at,
-    )
-    return _fresh(request, rma)
-
-
-def _plain_step(request: HttpRequest, number: str, service: Any) -> dict:
-    payload = optional_body(request, AtIn)
-    return _fresh(request, service(rma=_rma(request, number), by=request.auth, at=payload.at))
-
-
-@router.post("/rmas/{number}/delivered", response=RmaOut, openapi_extra=_body_doc(AtIn, 409, 422))
-@access(WORK)
-def rma_delivered(request: HttpRequest, number: str):
-    return _plain_step(request, number, services.rma_delivered)
-
-
-@router.post(
-    "/rmas/{number}/faulty-shipped",
+# Every other step: its body's fields are the service's keyword arguments.
+add_steps(
+    router,
+    path="/rmas",
+    steps={
+        "ship": (services.rma_ship, ShipIn),
+        "delivered": (services.rma_delivered, AtIn),
+        "faulty-shipped": (services.rma_faulty_shipped, FaultyShippedIn),
+        "faulty-received": (services.rma_faulty_received, AtIn),
+        "vendor-sent": (services.rma_vendor_sent, VendorSentIn),
+        "vendor-back": (services.rma_vendor_back, VendorBackIn),
+        "repaired": (services.rma_repaired, AtIn),
+        "close": (services.rma_close, AtIn),
+        "cancel": (services.rma_cancel, CancelIn),
+    },
+    subject="rma",
+    load=_rma,
+    show=_fresh,
+    guard=access(WORK),
     response=RmaOut,
-    openapi_extra=_body_doc(FaultyShippedIn, 409, 422),
+    prefix="rma",
 )
-@access(WORK)
-def rma_faulty_shipped(request: HttpRequest, number: str):
-    payload = optional_body(request, FaultyShippedIn)
-    rma = services.rma_faulty_shipped(
-        rma=_rma(request, number),
-        by=request.auth,
-        carrier=payload.carrier,
-        tracking=payload.tracking,
-        at=payload.at,
-    )
-    return _fresh(request, rma)
-
-
-@router.post(
-    "/rmas/{number}/faulty-received", response=RmaOut, openapi_extra=_body_doc(AtIn, 409, 422)
-)
-@access(WORK)
-def rma_faulty_received(request: HttpRequest, number: str):
-    return _plain_step(request, number, services.rma_faulty_received)
-
-
-@router.post("/rmas/{number}/repaired", response=RmaOut, openapi_extra=_body_doc(AtIn, 409, 422))
-@access(WORK)
-def rma_repaired(request: HttpRequest, number: str):
-    return _plain_step(request, number, services.rma_repaired)
-
-
-@router.post("/rmas/{number}/close", response=RmaOut, openapi_extra=_body_doc(AtIn, 409, 422))
-@access(WORK)
-def rma_close(request: HttpRequest, number: str):
-    return _plain_step(request, number, services.rma_close)
-
-
-@router.post("/rmas/{number}/cancel", response=RmaOut, openapi_extra=documented(409, 422))
-@access(WORK)
-def rma_cancel(request: HttpRequest, number: str, payload: CancelIn):
-    rma = services.rma_cancel(
-        rma=_rma(request, number), by=request.auth, reason=payload.reason, at=payload.at
-    )
-    return _fresh(request, rma)

@@ -10,9 +10,12 @@ class RmaConfig(AppConfig):
     def ready(self) -> None:
         from aftersales.core.subjects import register_subject
         from aftersales.registry.demo import register_section as register_demo
-        from aftersales.rma import promises
-        from aftersales.rma.models import Rma, RmaEventKind
+        from aftersales.rma import promises, return_promises
+        from aftersales.rma.models import ReturnEventKind, ReturnRequest, Rma, RmaEventKind
 
         register_subject(Rma, "rma", kinds=RmaEventKind.choices)
         promises.register()
         register_demo("rma", "aftersales.rma.demo.load")
+        register_subject(ReturnRequest, "return", kinds=ReturnEventKind.choices)
+        return_promises.register()
+        register_demo("returns", "aftersales.rma.return_demo.load")

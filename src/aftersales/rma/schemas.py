@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from ninja import Schema
 from pydantic import Field
@@ -30,6 +31,16 @@ class ReserveIn(AtIn):
 class ShipIn(AtIn):
     carrier: str = Field(max_length=100)
     tracking: str = Field(max_length=100)
+    serial: str = Field("", max_length=80, description="The spare's serial (serialised parts).")
+
+
+class VendorSentIn(AtIn):
+    vendor: str = Field(max_length=100)
+    reference: str = Field("", max_length=100, description="The vendor's RMA reference.")
+
+
+class VendorBackIn(AtIn):
+    cost: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
 
 
 class FaultyShippedIn(AtIn):
@@ -72,11 +83,13 @@ class RmaOut(Schema):
     warehouse: str
     carrier: str
     tracking: str
+    shipped_serial: str
     reserved_at: dt.datetime | None
     shipped_at: dt.datetime | None
     delivered_at: dt.datetime | None
     faulty_shipped_at: dt.datetime | None
     faulty_received_at: dt.datetime | None
+    vendor: dict
     repaired_at: dt.datetime | None
     closed_at: dt.datetime | None
     ship_by: dt.datetime | None

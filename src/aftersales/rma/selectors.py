@@ -15,8 +15,6 @@ from aftersales.core.errors import NotFound
 from aftersales.rma import promises
 from aftersales.rma.access import VIEW
 from aftersales.rma.models import Rma
-from aftersales.sla.models import Promise
-from aftersales.sla.promises import promise_state
 
 NOT_FOUND = _("Not found.")
 
@@ -54,22 +52,7 @@ def rma_list(*, user: Any, filters: RmaFilters) -> QuerySet[Rma]:
 
 def promise_rows(rma: Rma, now: dt.datetime) -> list[dict]:
     """The RMA's promises as the API shows them, in the steps' order."""
-    order = [promises.SHIP_BY, promises.FAULTY_RETURN, promises.SWAP_REPAIR]
-    rows = sorted(
-        Promise.objects.filter(subject_kind=promises.KIND, subject_id=rma.pk),
-        key=lambda p: (order.index(p.target) if p.target in order else 9, p.pk),
-    )
-    return [
-        {
-            "target": p.target,
-            "label": promises.target_label(p.target),
-            "due_at": p.due_at,
-            "state": promise_state(p, now),
-            "completed_at": p.completed_at,
-            "late": promises.is_late(p),
-        }
-        for p in rows
-    ]
+    return promises.promise_rows(rma, now)
 
 
 def activities_for_user(*, user: Any, rma: Rma) -> QuerySet:

@@ -16,20 +16,25 @@ from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.models import User
 from aftersales.cases.models import Case
-from aftersales.contracts.entitlement import entitlement_for
+from aftersales.cases.services import case_rma_opened
+from aftersales.contracts.entitlement import IN_WARRANTY, Entitlement, add_months, entitlement_for
+from aftersales.contracts.selectors import part_warranty_months
 from aftersales.core import timeline
 from aftersales.core.errors import Invalid
 from aftersales.core.moments import recorded_moment
+from aftersales.core.money import parse_amount
 from aftersales.core.schema_types import MEDIUM_TEXT_MAX, SHORT_TEXT_MAX, bounded_text
 from aftersales.notify.services import notify_enqueue
 from aftersales.rma import access, promises, stock
 from aftersales.rma.access import Predicate
 from aftersales.rma.models import Rma, RmaEventKind, RmaMode, RmaStatus
 from aftersales.rma.numbering import next_rma_number
+from aftersales.sla.numbered import is_late
 
 REQUIRED = gettext_lazy("This field is required.")
 UNKNOWN_PART = gettext_lazy("Unknown part number.")
 UNKNOWN_WAREHOUSE = gettext_lazy("Unknown warehouse.")
+UNKNOWN_MODE = gettext_lazy("Unknown replacement mode.")
 
 
 def _moment(
@@ -90,6 +95,38 @@ def _notify_admins(rma: Rma) -> None:
             )
 
 
+def _mode(case: Case, *, doa: bool) -> str:
+    """The contract's replacement mode; a unit dead on arrival is always replaced in advance."""
+    if doa or case.contract_id is None or case.contract.advance_replacement:
+        return RmaMode.ADVANCE
+    return RmaMode.AFTER_RETURN
+
+
+def _part_warranty(
+    entitlement: Entitlement, *, customer_id: int, faulty_serial: str, on: dt.date
+) -> Entitlement:
+    """A part we shipped as a spare carries its own warranty, after the device's has ended."""
+    if entitlement.status == IN_WARRANTY or not faulty_serial:
+        return entitlement
+    earlier = (
+        Rma.objects.filter(
+            customer_id=customer_id, shipped_serial=faulty_serial, shipped_at__isnull=False
+        )
+        .order_by("-shipped_at")
+        .first()
+    )
+    if earlier is None:
+        return entitlement
+    until = add_months(timezone.localdate(earlier.shipped_at), part_warranty_months())
+    if until < on:
+        return entitlement
+    reason = _("part warranty of the spare shipped by %(number)s until %(date)s") % {
+        "number": earlier.number,
+        "date": until.isoformat(),
+    }
+    return Entitlement(IN_WARRANTY, reason, until)
+
+
 def rma_open(
     *,
     case: Case,
@@ -99,9 +136,10 @@ def rma_open(
     doa: bool = False,
     faulty_serial: str = "",
     confirmed_at: dt.datetime | None = None,
-    mode: str = RmaMode.ADVANCE,
+    mode: str | None = None,
 ) -> Rma:
-    """Open an RMA on a case whose hardware fault is confirmed; the ship-by promise starts."""
+    """Open an RMA on a case whose hardware fault is confirmed. In advance replacement the
+    ship-by promise starts now; after return, when the faulty part arrives."""
     access.can_open.enforce_who(by, case)
     now = timezone.now()
     part_number = _required(part_number, field="part_number", limit=80)
@@ -109,16 +147,22 @@ def rma_open(
     faulty_serial = bounded_text((faulty_serial or "").strip(), field="faulty_serial", limit=80)
     if stock.part_by_number(part_number) is None:
         raise Invalid(UNKNOWN_PART, field="part_number")
+    if mode is not None and mode not in RmaMode.values:
+        raise Invalid(UNKNOWN_MODE, field="mode")
     confirmed = _moment(confirmed_at, previous=case.created_at, now=now, field="confirmed_at")
     with transaction.atomic():
         locked = (
             Case.objects.select_for_update(of=("self",))
-            .select_related("customer", "asset")
+            .select_related("customer", "asset", "contract")
             .get(pk=case.pk)
         )
         access.can_open.enforce(by, locked)
-        entitlement = entitlement_for(
-            asset=locked.asset, on=timezone.localdate(confirmed), customer=locked.customer
+        on = timezone.localdate(confirmed)
+        entitlement = _part_warranty(
+            entitlement_for(asset=locked.asset, on=on, customer=locked.customer),
+            customer_id=locked.customer_id,
+            faulty_serial=faulty_serial,
+            on=on,
         )
         rma = Rma.objects.create(
             number=next_rma_number(now),
@@ -129,7 +173,7 @@ def rma_open(
             faulty_serial=faulty_serial,
             fault=fault,
             doa=doa,
-            mode=mode,
+            mode=mode or _mode(locked, doa=doa),
             entitlement_status=entitlement.status,
             entitlement_reason=entitlement.reason[:300],
             confirmed_at=confirmed,
@@ -137,17 +181,16 @@ def rma_open(
             created_at=now,
             updated_at=now,
         )
-        promises.start_ship_by(rma, confirmed)
+        if rma.mode == RmaMode.ADVANCE:
+            promises.start_ship_by(rma, confirmed)
         _record(rma, by, RmaEventKind.OPENED, fault, confirmed, case=locked.number)
-        # The case's own timeline says where its hardware part went (an internal note).
-        timeline.record(
-            subject=locked,
-            kind="notice",
-            actor=by,
-            internal=True,
+        # The case says where its hardware part went: the return code the customer ships with.
+        case_rma_opened(
+            case=locked,
+            by=by,
+            number=rma.number,
             text=_("RMA %(number)s opened for part %(part)s.")
             % {"number": rma.number, "part": part_number},
-            data={"rma": rma.number},
         )
         _notify_admins(rma)
     return rma
@@ -166,7 +209,7 @@ def rma_reserve(
             raise Invalid(UNKNOWN_WAREHOUSE, field="warehouse")
     with transaction.atomic():
         rma = _lock(rma, by, access.can_reserve)
-        at = _moment(at, previous=rma.confirmed_at, now=now)
+        at = _moment(at, previous=rma.faulty_received_at or rma.confirmed_at, now=now)
         reservation = stock.reserve(
             part_number=rma.part_number,
             by=by,
@@ -186,20 +229,28 @@ def rma_reserve(
 
 
 def rma_ship(
-    *, rma: Rma, by: User, carrier: str, tracking: str, at: dt.datetime | None = None
+    *,
+    rma: Rma,
+    by: User,
+    carrier: str,
+    tracking: str,
+    serial: str = "",
+    at: dt.datetime | None = None,
 ) -> Rma:
-    """The spare leaves the warehouse: the reservation is issued, ship_by is kept or missed."""
+    """The spare leaves the warehouse: the reservation is issued (a serialised spare names its
+    unit, which then follows the customer's asset); ship_by is kept or missed."""
     access.can_ship.enforce_who(by, rma)
     now = timezone.now()
     carrier = _required(carrier, field="carrier", limit=100)
     tracking = _required(tracking, field="tracking", limit=100)
+    serial = bounded_text((serial or "").strip(), field="serial", limit=80)
     with transaction.atomic():
         rma = _lock(rma, by, access.can_ship)
         at = _moment(at, previous=rma.reserved_at, now=now)
-        stock.issue(reservation_id=rma.reservation_id, by=by, at=at)
+        stock.issue(reservation_id=rma.reservation_id, by=by, at=at, serial=serial, asset=rma.asset)
         rma.carrier, rma.tracking, rma.shipped_at = carrier, tracking, at
-        rma.status = RmaStatus.SHIPPED
-        _save(rma, now, "carrier", "tracking", "shipped_at", "status")
+        rma.shipped_serial, rma.status = serial, RmaStatus.SHIPPED
+        _save(rma, now, "carrier", "tracking", "shipped_serial", "shipped_at", "status")
         promise = promises.complete(rma, promises.SHIP_BY, at)
         _record(
             rma,
@@ -207,7 +258,7 @@ def rma_ship(
             RmaEventKind.SHIPPED,
             f"{carrier} {tracking}",
             at,
-            late=bool(promises.is_late(promise)),
+            late=bool(is_late(promise)),
         )
     return rma
 
@@ -219,21 +270,22 @@ def _step(
     predicate: Predicate,
     at: dt.datetime | None,
     previous: Callable[[Rma], dt.datetime | None],
-    status: str,
+    status: str | Callable[[Rma], str],
     field: str,
     kind: str,
     text: str = "",
     more: Callable[[Rma, dt.datetime], None] | None = None,
     extra_fields: tuple[str, ...] = (),
 ) -> Rma:
-    """One plain step: lock, check `at`, stamp `field`, move to `status`, then `more`."""
+    """One plain step: lock, check `at`, stamp `field`, move to `status` (or what it says of
+    the locked RMA), then `more`."""
     predicate.enforce_who(by, rma)
     now = timezone.now()
     with transaction.atomic():
         rma = _lock(rma, by, predicate)
         at = _moment(at, previous=previous(rma), now=now)
         setattr(rma, field, at)
-        rma.status = status
+        rma.status = status(rma) if callable(status) else status
         _save(rma, now, field, "status", *extra_fields)
         if more is not None:
             more(rma, at)
@@ -241,18 +293,29 @@ def _step(
     return rma
 
 
+def _after_delivery(rma: Rma, at: dt.datetime) -> None:
+    if rma.mode == RmaMode.ADVANCE:
+        promises.start_faulty_return(rma, at)
+
+
+def _delivered_status(rma: Rma) -> str:
+    # After return, the faulty part may be repaired before the spare reaches the customer.
+    return RmaStatus.REPAIRED if rma.repaired_at is not None else RmaStatus.DELIVERED
+
+
 def rma_delivered(*, rma: Rma, by: User, at: dt.datetime | None = None) -> Rma:
-    """The customer received the spare: the faulty part is due back (10 business days)."""
+    """The customer received the spare; in advance replacement the faulty part is now due back
+    (10 business days)."""
     return _step(
         rma=rma,
         by=by,
         predicate=access.can_deliver,
         at=at,
         previous=lambda r: r.shipped_at,
-        status=RmaStatus.DELIVERED,
+        status=_delivered_status,
         field="delivered_at",
         kind=RmaEventKind.DELIVERED,
-        more=promises.start_faulty_return,
+        more=_after_delivery,
     )
 
 
@@ -279,7 +342,7 @@ def rma_faulty_shipped(
         by=by,
         predicate=access.can_faulty_ship,
         at=at,
-        previous=lambda r: r.delivered_at,
+        previous=lambda r: r.delivered_at or r.confirmed_at,
         status=RmaStatus.FAULTY_SHIPPED,
         field="faulty_shipped_at",
         kind=RmaEventKind.FAULTY_SHIPPED,
@@ -289,7 +352,8 @@ def rma_faulty_shipped(
 
 
 def rma_faulty_received(*, rma: Rma, by: User, at: dt.datetime | None = None) -> Rma:
-    """The faulty part arrived: booked into stock as faulty; the swap repair's promise starts."""
+    """The faulty part arrived: booked into stock as faulty; the swap repair's promise starts
+    and, after return, the spare's ship-by."""
 
     def more(locked: Rma, moment: dt.datetime) -> None:
         stock.faulty_receive(
@@ -300,6 +364,8 @@ def rma_faulty_received(*, rma: Rma, by: User, at: dt.datetime | None = None) ->
             rma_id=locked.pk,
             at=moment,
         )
+        if locked.mode == RmaMode.AFTER_RETURN:
+            promises.start_ship_by(locked, moment)
         promises.start_swap_repair(locked, moment)
 
     return _step(
@@ -315,6 +381,67 @@ def rma_faulty_received(*, rma: Rma, by: User, at: dt.datetime | None = None) ->
     )
 
 
+def rma_vendor_sent(
+    *,
+    rma: Rma,
+    by: User,
+    vendor: str,
+    reference: str = "",
+    at: dt.datetime | None = None,
+) -> Rma:
+    """The faulty part goes to the vendor for repair (厂商返修), under their RMA reference."""
+    vendor = _required(vendor, field="vendor", limit=100)
+    reference = bounded_text((reference or "").strip(), field="reference", limit=100)
+
+    def more(locked: Rma, moment: dt.datetime) -> None:
+        locked.vendor_name, locked.vendor_reference = vendor, reference
+        Rma.objects.filter(pk=locked.pk).update(vendor_name=vendor, vendor_reference=reference)
+
+    return _step(
+        rma=rma,
+        by=by,
+        predicate=access.can_vendor_send,
+        at=at,
+        previous=lambda r: r.faulty_received_at,
+        status=lambda r: r.status,
+        field="vendor_sent_at",
+        kind=RmaEventKind.VENDOR_SENT,
+        text=f"{vendor} {reference}".strip(),
+        more=more,
+    )
+
+
+def rma_vendor_back(
+    *, rma: Rma, by: User, cost: object = None, at: dt.datetime | None = None
+) -> Rma:
+    """The part is back from the vendor, with what the repair cost (CNY, optional)."""
+    amount = None if cost in (None, "") else parse_amount(cost, field="cost")
+
+    def more(locked: Rma, moment: dt.datetime) -> None:
+        locked.vendor_cost = amount
+        Rma.objects.filter(pk=locked.pk).update(vendor_cost=amount)
+
+    return _step(
+        rma=rma,
+        by=by,
+        predicate=access.can_vendor_back,
+        at=at,
+        previous=lambda r: r.vendor_sent_at,
+        status=lambda r: r.status,
+        field="vendor_back_at",
+        kind=RmaEventKind.VENDOR_BACK,
+        text="" if amount is None else f"{amount} CNY",
+        more=more,
+    )
+
+
+def _repaired_status(rma: Rma) -> str:
+    # After return the spare may still be on its way: the status follows the spare then.
+    if rma.mode == RmaMode.ADVANCE or rma.delivered_at is not None:
+        return RmaStatus.REPAIRED
+    return rma.status
+
+
 def rma_repaired(*, rma: Rma, by: User, at: dt.datetime | None = None) -> Rma:
     """The swap repair is done: its promise is kept or missed."""
     return _step(
@@ -322,8 +449,8 @@ def rma_repaired(*, rma: Rma, by: User, at: dt.datetime | None = None) -> Rma:
         by=by,
         predicate=access.can_repair,
         at=at,
-        previous=lambda r: r.faulty_received_at,
-        status=RmaStatus.REPAIRED,
+        previous=lambda r: r.vendor_back_at or r.faulty_received_at,
+        status=_repaired_status,
         field="repaired_at",
         kind=RmaEventKind.REPAIRED,
         more=lambda locked, moment: promises.complete(locked, promises.SWAP_REPAIR, moment),
@@ -336,7 +463,7 @@ def rma_close(*, rma: Rma, by: User, at: dt.datetime | None = None) -> Rma:
         by=by,
         predicate=access.can_close,
         at=at,
-        previous=lambda r: r.repaired_at,
+        previous=lambda r: max(r.repaired_at, r.delivered_at),
         status=RmaStatus.CLOSED,
         field="closed_at",
         kind=RmaEventKind.CLOSED,
@@ -357,7 +484,7 @@ def rma_cancel(*, rma: Rma, by: User, reason: str, at: dt.datetime | None = None
         by=by,
         predicate=access.can_cancel,
         at=at,
-        previous=lambda r: r.reserved_at or r.confirmed_at,
+        previous=lambda r: r.reserved_at or r.faulty_shipped_at or r.confirmed_at,
         status=RmaStatus.CANCELLED,
         field="cancelled_at",
         kind=RmaEventKind.CANCELLED,

@@ -48,11 +48,16 @@ def _reservation(reservation_id: int | None) -> Any | None:
     return Reservation.objects.filter(pk=reservation_id).first()
 
 
-def issue(*, reservation_id: int | None, by: Any, at: dt.datetime) -> None:
-    """The reserved good unit leaves stock for the customer."""
+def issue(
+    *, reservation_id: int | None, by: Any, at: dt.datetime, serial: str = "", asset: Any = None
+) -> None:
+    """The reserved good unit leaves stock for the customer (a serialised one by its serial,
+    which then follows the customer's asset)."""
     reservation = _reservation(reservation_id)
     if reservation is not None:
-        inventory_services.reservation_issue(reservation=reservation, by=by, at=at)
+        inventory_services.reservation_issue(
+            reservation=reservation, by=by, at=at, serial=serial, asset=asset
+        )
 
 
 def release(*, reservation_id: int | None, by: Any, reason: str) -> None:

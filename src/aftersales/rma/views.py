@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,12 +15,14 @@ from aftersales.accounts.decorators import permission_required
 from aftersales.cases import selectors as case_selectors
 from aftersales.core.errors import ApplicationError, NotFound
 from aftersales.core.html_errors import flash_error, form_page
+from aftersales.core.moments import typed_moment
 from aftersales.core.pagination import console_page
 from aftersales.rma import access, selectors, services
 from aftersales.rma.models import RmaStatus
 from aftersales.sla.selectors import promise_views, promise_views_for
 
 PER_PAGE = 50
+WAITING_SHOWN = 20
 DONE = _("Done.")
 
 
@@ -50,10 +50,22 @@ def rma_list(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     clocks = promise_views_for("rma", [r.pk for r in rows], timezone.now())
     items = [(r, clocks.get(r.pk, [])) for r in rows]
+    # Cases an engineer handed to RMA wait here until an RMA admin opens their RMA.
+    waiting = (
+        list(case_selectors.cases_waiting_for_rma(request.user)[:WAITING_SHOWN])
+        if request.user.has_perm("rma.work_rma")
+        else []
+    )
     return render(
         request,
         "rma/list.html",
-        {"page": page, "items": items, "status": status, "statuses": RmaStatus.choices},
+        {
+            "page": page,
+            "items": items,
+            "status": status,
+            "statuses": RmaStatus.choices,
+            "waiting": waiting,
+        },
     )
 
 
@@ -93,26 +105,29 @@ def rma_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "rma/detail.html", context)
 
 
-def _at(request: HttpRequest) -> dt.datetime | None:
-    value = request.POST.get("at", "").strip()
-    try:
-        return timezone.make_aware(dt.datetime.fromisoformat(value)) if value else None
-    except ValueError:
-        return None
-
-
 STEPS = {
     "reserve": lambda r, u, p, at: services.rma_reserve(
         rma=r, by=u, warehouse_code=p.get("warehouse", "")[:40], at=at
     ),
     "ship": lambda r, u, p, at: services.rma_ship(
-        rma=r, by=u, carrier=p.get("carrier", ""), tracking=p.get("tracking", ""), at=at
+        rma=r,
+        by=u,
+        carrier=p.get("carrier", ""),
+        tracking=p.get("tracking", ""),
+        serial=p.get("serial", ""),
+        at=at,
     ),
     "delivered": lambda r, u, p, at: services.rma_delivered(rma=r, by=u, at=at),
     "faulty_shipped": lambda r, u, p, at: services.rma_faulty_shipped(
         rma=r, by=u, carrier=p.get("carrier", ""), tracking=p.get("tracking", ""), at=at
     ),
     "faulty_received": lambda r, u, p, at: services.rma_faulty_received(rma=r, by=u, at=at),
+    "vendor_sent": lambda r, u, p, at: services.rma_vendor_sent(
+        rma=r, by=u, vendor=p.get("vendor", ""), reference=p.get("reference", ""), at=at
+    ),
+    "vendor_back": lambda r, u, p, at: services.rma_vendor_back(
+        rma=r, by=u, cost=p.get("cost", ""), at=at
+    ),
     "repaired": lambda r, u, p, at: services.rma_repaired(rma=r, by=u, at=at),
     "close": lambda r, u, p, at: services.rma_close(rma=r, by=u, at=at),
     "cancel": lambda r, u, p, at: services.rma_cancel(
@@ -128,7 +143,7 @@ def rma_step(request: HttpRequest, number: str, action: str) -> HttpResponse:
     if action not in STEPS:
         raise Http404
     try:
-        STEPS[action](rma, request.user, request.POST, _at(request))
+        STEPS[action](rma, request.user, request.POST, typed_moment(request.POST.get("at", "")))
     except ApplicationError as exc:
         flash_error(request, exc)
     else:

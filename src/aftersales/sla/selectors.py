@@ -22,6 +22,7 @@ from aftersales.sla.calendar import (
     hours,
 )
 from aftersales.sla.models import BusinessCalendar, CalendarDay, EscalationAction
+from aftersales.sla.subjects import kind_of
 
 UNKNOWN_CALENDAR = _("No business calendar has the code %(code)s.")
 
@@ -200,7 +201,7 @@ def minutes_text(minutes: float) -> str:
 def _clock_view(clock, cal: CompiledCalendar, now: dt.datetime) -> ClockView:
     from aftersales.sla.calendar import service_minutes_between
 
-    label = CLOCK_LABELS.get(clock.target, clock.target)
+    label = CLOCK_LABELS.get(clock.target) or kind_of(clock.subject_kind).target_label(clock.target)
     breached = clock.breached_at is not None
     common = {"target": clock.target, "label": label, "minutes": clock.minutes}
     if clock.completed_at is not None:

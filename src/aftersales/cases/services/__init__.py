@@ -68,6 +68,7 @@ from aftersales.cases.services.work import (
     case_resolve,
     case_respond,
     case_resume,
+    case_rma_opened,
     case_wait,
 )
 
@@ -116,6 +117,7 @@ __all__ = [
     "case_diagnose",
     "case_escalate",
     "case_hand_to_rma",
+    "case_rma_opened",
     "case_record_approval",
     "case_reject",
     "case_reopen",

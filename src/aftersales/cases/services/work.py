@@ -78,6 +78,18 @@ def case_hand_to_rma(*, case: Case, by: User, text: str, version: int | None = N
     case.rma_requested = True
     save_case(case, now, "rma_requested")
     record(case, by=by, kind=ActivityKind.RMA, now=now, text=text)
+    notifications.handed_to_rma(case, text=text, by=by)
+    return case
+
+
+def case_rma_opened(*, case: Case, by: User, number: str, text: str) -> Case:
+    """The RMA desk opened RMA `number` for this case (called inside its transaction): the
+    case's RMA reference, and a row on its timeline the customer sees (their return code)."""
+    now = timezone.now()
+    case.rma_requested = True
+    case.rma_reference = number
+    save_case(case, now, "rma_requested", "rma_reference")
+    record(case, by=by, kind=ActivityKind.RMA, now=now, text=text, data={"rma": number})
     return case
 
 

@@ -14,6 +14,7 @@ from aftersales.repairs.access import (
     NOT_IN_STATE,
     QUOTE_NOT_APPROVED,
 )
+from aftersales.repairs.services.carry_in import repair_receive, repair_return_device
 from aftersales.repairs.services.common import (
     ASSET_OF_OTHER_CUSTOMER,
     BAD_AMOUNT,
@@ -41,6 +42,7 @@ from aftersales.repairs.services.quotes import repair_quote, repair_quote_decide
 from aftersales.repairs.services.replacement import normalise_fault_text, same_fault_history
 from aftersales.repairs.services.reports import REPORT_FAILED, report_archive, report_schedule
 from aftersales.repairs.services.signoff import repair_sign_off
+from aftersales.repairs.services.stock_parts import repair_part_draw, repair_part_return
 from aftersales.repairs.services.warranty import repair_entitlement
 from aftersales.repairs.services.work import repair_start, repair_verify
 
@@ -75,8 +77,12 @@ __all__ = [
     "repair_cancel",
     "repair_create",
     "repair_entitlement",
+    "repair_part_draw",
+    "repair_part_return",
     "repair_quote",
     "repair_quote_decide",
+    "repair_receive",
+    "repair_return_device",
     "repair_sign_off",
     "repair_start",
     "repair_update",

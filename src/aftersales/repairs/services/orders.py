@@ -17,7 +17,7 @@ from aftersales.cases.models import Case
 from aftersales.core import timeline
 from aftersales.core.errors import Conflict, Invalid
 from aftersales.registry.models import Asset
-from aftersales.repairs import access
+from aftersales.repairs import access, promises
 from aftersales.repairs.models import (
     ZERO,
     Decision,
@@ -188,7 +188,8 @@ def repair_update(
         changed.append(key)
     if parts is not None:
         new_parts = part_lines(parts)
-        order.parts.all().delete()
+        # The list holds the free-text parts; parts drawn from stock go back through the ledger.
+        order.parts.filter(stock_move__isnull=True).delete()
         for part in new_parts:
             part.order = order
         RepairPart.objects.bulk_create(new_parts)
@@ -203,15 +204,7 @@ def repair_update(
     if "fault_category" in changed or "fault_text" in changed:
         check_replacement(order)
     reprice(order)
-    text = ""
-    if order.chargeable and order.customer_amount != before:
-        if order.status in (RepairStatus.QUOTED, RepairStatus.APPROVED):
-            order.status = RepairStatus.NEW
-            text = _t("Price changed: the quote was withdrawn and must be sent again.")
-        elif order.status == RepairStatus.IN_PROGRESS and order.customer_amount > (
-            order.quote_amount or ZERO
-        ):
-            raise Conflict(OVER_QUOTE % {"amount": order.quote_amount})
+    text = price_changed(order, before)
     order.updated_at = now
     order.save()
     amounts = timeline.changes_between(
@@ -229,6 +222,21 @@ def repair_update(
     return order
 
 
+def price_changed(order: RepairOrder, before: Decimal) -> str:
+    """After a reprice: a new price withdraws a paid order's quote (back to new, returns the
+    note saying so); in progress it may not exceed the approved quote (409)."""
+    if not order.chargeable or order.customer_amount == before:
+        return ""
+    if order.status in (RepairStatus.QUOTED, RepairStatus.APPROVED):
+        order.status = RepairStatus.NEW
+        return _t("Price changed: the quote was withdrawn and must be sent again.")
+    if order.status == RepairStatus.IN_PROGRESS and order.customer_amount > (
+        order.quote_amount or ZERO
+    ):
+        raise Conflict(OVER_QUOTE % {"amount": order.quote_amount})
+    return ""
+
+
 @transaction.atomic
 def repair_cancel(*, by: Any, order: RepairOrder, text: str = "") -> RepairOrder:
     """Cancel an order before work starts (e.g. the fault went away); nothing is deleted."""
@@ -237,5 +245,6 @@ def repair_cancel(*, by: Any, order: RepairOrder, text: str = "") -> RepairOrder
     now = timezone.now()
     order.status, order.closed_at = RepairStatus.CANCELLED, now
     save_order(order, now, "status", "closed_at")
+    promises.stop(order, now)
     record_event(order, by=by, kind=RepairEventKind.CANCELLED, now=now, text=(text or "").strip())
     return order

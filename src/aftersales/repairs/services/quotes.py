@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _t
 
 from aftersales.core.errors import Invalid
-from aftersales.repairs import access
+from aftersales.repairs import access, promises
 from aftersales.repairs.models import ApprovalChannel, RepairEventKind, RepairOrder, RepairStatus
 from aftersales.repairs.services.common import (
     DECIDED_IN_FUTURE,
@@ -116,6 +116,8 @@ def repair_quote_decide(
         order.closed_at = now
         fields += ["refusal_note", "device_returned_at", "closed_at"]
         kind = RepairEventKind.REFUSED
+        # Nothing was repaired: a carry-in return promise stops rather than counts as kept.
+        promises.stop(order, now)
     save_order(order, now, "status", *fields)
     record_event(
         order,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aftersales.contracts.entitlement import add_months
+from aftersales.contracts.selectors import part_warranty_months
 from aftersales.core.errors import Invalid
 from aftersales.repairs import access
 from aftersales.repairs.models import RepairEventKind, RepairOrder, RepairStatus, SignoffChannel
@@ -22,7 +23,6 @@ from aftersales.repairs.services.common import (
     save_order,
 )
 from aftersales.repairs.services.reports import report_schedule
-from aftersales.repairs.services.warranty import part_warranty_months
 from aftersales.repairs.signatures import signature_png
 
 

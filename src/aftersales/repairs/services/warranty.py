@@ -12,11 +12,8 @@ from aftersales.contracts.entitlement import (
     Entitlement,
     entitlement_for,
 )
-from aftersales.contracts.selectors import warranty_term_for
-from aftersales.registry.models import Asset, Customer, ProductKind
+from aftersales.registry.models import Asset, Customer
 from aftersales.repairs.models import RepairOrder, RepairStatus
-
-DEFAULT_PART_WARRANTY_MONTHS = 3
 
 
 def repair_entitlement(*, asset: Asset | None, customer: Customer, on: dt.date) -> Entitlement:
@@ -38,9 +35,3 @@ def repair_entitlement(*, asset: Asset | None, customer: Customer, on: dt.date) 
         "date": earlier.warranty_until.isoformat(),
     }
     return Entitlement(IN_WARRANTY, reason, earlier.warranty_until)
-
-
-def part_warranty_months() -> int:
-    """Months of warranty on repaired parts: the PART warranty term, else the default."""
-    term = warranty_term_for(product_model=None, kind=ProductKind.PART)
-    return term.months if term is not None else DEFAULT_PART_WARRANTY_MONTHS

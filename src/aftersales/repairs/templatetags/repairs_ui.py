@@ -21,3 +21,9 @@ def customer_service_reports(context, customer):
     user = context["request"].user
     rows = selectors.repairs_of_customer(user=user, customer=customer)[:30]
     return {"orders": rows, "request": context["request"], "perms": context.get("perms")}
+
+
+@register.simple_tag
+def repair_return_view(order):
+    """A carry-in order's return promise as pages show it (None before the receipt)."""
+    return selectors.return_view(selectors.return_promise(order))
