@@ -4,10 +4,13 @@ each staff role are the wrong users. Built once per test module, rolled back at 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.utils import timezone
 
 from aftersales.accounts.roles import Role
@@ -144,6 +147,13 @@ def build_world() -> World:
         reason=A_SECRET,
         serial_number=A_SERIAL,
     )
+    # Built once per module, outside the tests' own media folder: keep the file out of var/.
+    with override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="sweep-media-")):
+        photo = rma_returns.return_photo_add(
+            request=return_request,
+            by=staff[Role.RMA_ADMIN],
+            file=SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16),
+        )
     message = notify_enqueue(
         channel="email",
         address="swp-a@example.com",
@@ -235,6 +245,8 @@ def build_world() -> World:
         "cases/number": case.number,
         "rmas/number": rma.number,  # rmas/<number>/ and /api/v1/rmas/{number}
         "returns/number": return_request.number,  # returns/<number>/, portal and API
+        "photos/pk": photo.pk,  # returns/<number>/photos/<pk>/, console and portal
+        "photos/photo_id": photo.pk,  # /api/v1/returns/{number}/photos/{photo_id}
         "open/number": case.number,  # rmas/open/<case number>/
         "new/number": case.number,
         "contracts/number": contract.number,

@@ -33,6 +33,7 @@ from aftersales.core.errors import ApplicationError, Conflict, Invalid, NotFound
 from aftersales.core.html_errors import raise_http
 from aftersales.core.moments import typed_moment
 from aftersales.core.schema_types import DATE_OUT_OF_RANGE, date_in_range
+from aftersales.core.uploads import stored_file_response
 from aftersales.sla import selectors as sla_selectors
 from aftersales.sla import services as sla_services
 
@@ -363,20 +364,10 @@ def case_watch(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def attachment_response(attachment: Attachment) -> FileResponse:
-    """The only way to a stored file: always a download that runs nothing in our origin."""
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.name or os.path.basename(attachment.file.name),
-        content_type=attachment.content_type or "application/octet-stream",
+    """The only way to a case's stored file (core.uploads.stored_file_response)."""
+    return stored_file_response(
+        attachment.file, name=attachment.name, content_type=attachment.content_type
     )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @permission_required("cases.view_case")

@@ -30,10 +30,10 @@ class ListFilter(forms.Form):
         return self.cleaned_data.get(name)
 
 
-def get_or_404(getter: Callable[..., Any], request: HttpRequest, pk: int) -> Any:
+def get_or_404(getter: Callable[..., Any], request: HttpRequest, pk: int, **more: Any) -> Any:
     """Fetch one row through its scoped selector; what the user may not see is a 404."""
     try:
-        return getter(user=request.user, pk=pk)
+        return getter(user=request.user, pk=pk, **more)
     except NotFound as exc:
         raise Http404 from exc
 

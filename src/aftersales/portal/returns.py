@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from aftersales.accounts.access import customer_id_of
 from aftersales.accounts.decorators import contact_required
-from aftersales.core.errors import NotFound
-from aftersales.core.html_errors import form_page
-from aftersales.core.list_pages import ListFilter, list_page
+from aftersales.core.errors import ApplicationError, NotFound
+from aftersales.core.html_errors import flash_error, form_page
+from aftersales.core.list_pages import ListFilter, get_or_404, list_page
+from aftersales.core.uploads import stored_file_response
 from aftersales.registry.models import Customer
 from aftersales.rma import return_selectors as selectors
 from aftersales.rma import returns
-from aftersales.rma.models import ReturnKind, ReturnStatus
+from aftersales.rma.models import ReturnKind, ReturnRequest, ReturnStatus
 from aftersales.sla.selectors import promise_views
 
 PER_PAGE = 20
 REQUESTED = _("Your request is recorded. Keep the return code for the parcel.")
+PHOTO_ADDED = _("Photo added.")
 
 
 class ReturnFilter(ListFilter):
@@ -78,12 +82,38 @@ def return_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@contact_required
-def return_detail(request: HttpRequest, number: str) -> HttpResponse:
+def _get(request: HttpRequest, number: str) -> ReturnRequest:
     try:
-        obj = selectors.return_get_for_user(user=request.user, number=number)
+        return selectors.return_get_for_user(user=request.user, number=number)
     except NotFound as exc:
         raise Http404 from exc
+
+
+@contact_required
+@require_POST
+def return_photo_add(request: HttpRequest, number: str) -> HttpResponse:
+    """The customer's evidence: a photo of the goods while the request is open."""
+    obj = _get(request, number)
+    try:
+        returns.return_photo_add(request=obj, by=request.user, file=request.FILES.get("photo"))
+    except ApplicationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, PHOTO_ADDED)
+    return redirect("portal:return_detail", number=obj.number)
+
+
+@contact_required
+def return_photo(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    photo = get_or_404(
+        returns.photo_get_for_user, request, pk, return_request=_get(request, number)
+    )
+    return stored_file_response(photo.file, name=photo.name, content_type=photo.content_type)
+
+
+@contact_required
+def return_detail(request: HttpRequest, number: str) -> HttpResponse:
+    obj = _get(request, number)
     context = {
         "obj": obj,
         "clocks": promise_views("return", obj.pk, timezone.now()),
@@ -96,4 +126,6 @@ urlpatterns = [
     path("returns/", return_list, name="return_list"),
     path("returns/new/", return_new, name="return_new"),
     path("returns/<str:number>/", return_detail, name="return_detail"),
+    path("returns/<str:number>/photos/", return_photo_add, name="return_photo_add"),
+    path("returns/<str:number>/photos/<int:pk>/", return_photo, name="return_photo"),
 ]

@@ -173,6 +173,7 @@ class ReturnEventKind(models.TextChoices):
     REFUNDED = "return_refunded", _("Refunded")
     EXCHANGED = "return_exchanged", _("Exchanged")
     CLOSED = "return_closed", _("Return closed")
+    PHOTO = "return_photo", _("Photo added")
     NOTICE = "notice", _("Notice")
 
 
@@ -259,3 +260,40 @@ class ReturnRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in RETURN_DONE_STATUSES
+
+
+class PhotoStage(models.TextChoices):
+    EVIDENCE = "evidence", _("Evidence")
+    INSPECTION = "inspection", _("Inspection")
+
+
+def return_photo_upload_to(instance: ReturnPhoto, filename: str) -> str:
+    return f"returns/{instance.request_id}/{filename}"
+
+
+class ReturnPhoto(models.Model):
+    """A photo of returned goods: the customer's evidence, or what the inspection found."""
+
+    request = models.ForeignKey(
+        ReturnRequest,
+        verbose_name=_("return request"),
+        on_delete=models.PROTECT,
+        related_name="photos",
+    )
+    stage = models.CharField(_("stage"), max_length=12, choices=PhotoStage.choices)
+    file = models.FileField(upload_to=return_photo_upload_to)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("return photo")
+        verbose_name_plural = _("return photos")
+
+    def __str__(self) -> str:
+        return self.name

@@ -72,6 +72,23 @@ can_close = Predicate(
     staff_with(WORK), _in(ReturnStatus.REFUNDED, ReturnStatus.EXCHANGED, ReturnStatus.FAILED)
 )
 
+
+def _worker_or_customer(user: Any, obj: ReturnRequest) -> bool:
+    return staff_with(WORK)(user, obj) or is_customer_of(user, obj)
+
+
+def _open(obj: ReturnRequest) -> ApplicationError | None:
+    if obj.is_open:
+        return None
+    return Conflict(
+        NOT_IN_STATE % {"status": obj.get_status_display()}, extra={"status": obj.status}
+    )
+
+
+# Add a photo while the request is open: the customer's evidence, or staff's (evidence or what
+# the inspection found; the service keeps the inspection stage to staff).
+can_add_photo = Predicate(_worker_or_customer, _open)
+
 # The one table of the return's steps, in their order: forms and the API's hints read it.
 ACTIONS: dict[str, Predicate] = {
     "approve": can_approve,

@@ -52,6 +52,16 @@ class ReturnPromiseOut(Schema):
     late: bool | None
 
 
+class ReturnPhotoOut(Schema):
+    id: int
+    stage: str
+    name: str
+    content_type: str
+    size: int
+    uploaded_at: dt.datetime
+    url: str
+
+
 class ReturnOut(Schema):
     number: str
     status: str
@@ -84,6 +94,7 @@ class ReturnOut(Schema):
     promises: list[ReturnPromiseOut]
     allowed_actions: list[str]
     activities: list[RmaActivityOut]
+    photos: list[ReturnPhotoOut]
 
 
 class ReturnListItem(Schema):

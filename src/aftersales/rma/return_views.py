@@ -16,14 +16,17 @@ from django.views.decorators.http import require_POST
 from aftersales.accounts.decorators import permission_required
 from aftersales.core.errors import ApplicationError, NotFound
 from aftersales.core.html_errors import flash_error
-from aftersales.core.list_pages import ListFilter, list_page
+from aftersales.core.list_pages import ListFilter, get_or_404, list_page
+from aftersales.core.moments import typed_moment
+from aftersales.core.uploads import stored_file_response
 from aftersales.rma import return_access, returns
 from aftersales.rma import return_selectors as selectors
-from aftersales.rma.models import ReturnKind, ReturnRequest, ReturnStatus
+from aftersales.rma.models import PhotoStage, ReturnKind, ReturnRequest, ReturnStatus
 from aftersales.sla.selectors import promise_views, promise_views_for
 
 PER_PAGE = 50
 DONE = _("Done.")
+PHOTO_ADDED = _("Photo added.")
 
 
 class ReturnFilter(ListFilter):
@@ -71,16 +74,13 @@ def return_detail(request: HttpRequest, number: str) -> HttpResponse:
         "clocks": promise_views("return", obj.pk, timezone.now()),
         "events": selectors.activities_for_user(user=request.user, request=obj),
         "actions": return_access.available_actions(request.user, obj),
+        "stages": PhotoStage.choices if request.user.has_perm("rma.work_rma") else (),
     }
     return render(request, "rma/return_detail.html", context)
 
 
 def _at(post: QueryDict) -> dt.datetime | None:
-    value = post.get("at", "").strip()
-    try:
-        return timezone.make_aware(dt.datetime.fromisoformat(value)) if value else None
-    except ValueError:
-        return None
+    return typed_moment(post.get("at", ""))
 
 
 STEPS = {
@@ -117,9 +117,37 @@ def return_step(request: HttpRequest, number: str, action: str) -> HttpResponse:
     return redirect("returns:detail", number=obj.number)
 
 
+@permission_required("rma.view_rma")
+@require_POST
+def return_photo_add(request: HttpRequest, number: str) -> HttpResponse:
+    obj = _get(request, number)
+    try:
+        returns.return_photo_add(
+            request=obj,
+            by=request.user,
+            file=request.FILES.get("photo"),
+            stage=request.POST.get("stage", PhotoStage.EVIDENCE),
+        )
+    except ApplicationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, PHOTO_ADDED)
+    return redirect("returns:detail", number=obj.number)
+
+
+@permission_required("rma.view_rma")
+def return_photo(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    photo = get_or_404(
+        returns.photo_get_for_user, request, pk, return_request=_get(request, number)
+    )
+    return stored_file_response(photo.file, name=photo.name, content_type=photo.content_type)
+
+
 app_name = "returns"
 urlpatterns = [
     path("", return_list, name="list"),
     path("<str:number>/", return_detail, name="detail"),
+    path("<str:number>/photos/", return_photo_add, name="photo_add"),
+    path("<str:number>/photos/<int:pk>/", return_photo, name="photo"),
     path("<str:number>/<str:action>/", return_step, name="step"),
 ]

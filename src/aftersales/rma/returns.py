@@ -10,6 +10,7 @@ not before the previous step: 422 naming `at`); the promises count from it.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -20,18 +21,23 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.access import NOT_ALLOWED, can, customer_id_of, is_staff_member
 from aftersales.accounts.models import User
 from aftersales.accounts.predicates import Predicate
+from aftersales.cases.uploads import ATTACHMENT_TYPES, display_name
 from aftersales.core import timeline
-from aftersales.core.errors import Forbidden, Invalid
+from aftersales.core.db import id_or_none
+from aftersales.core.errors import Forbidden, Invalid, NotFound
 from aftersales.core.moments import recorded_moment
 from aftersales.core.money import parse_amount
 from aftersales.core.schema_types import MEDIUM_TEXT_MAX, bounded_text
+from aftersales.core.uploads import check_upload
 from aftersales.registry.models import Asset, Customer
 from aftersales.rma import return_access as access
 from aftersales.rma import return_promises as promises
 from aftersales.rma.models import (
     FreightPayer,
+    PhotoStage,
     ReturnEventKind,
     ReturnKind,
+    ReturnPhoto,
     ReturnRequest,
     ReturnStatus,
 )
@@ -46,6 +52,8 @@ PURCHASE_IN_FUTURE = _("The purchase date is in the future.")
 WINDOW_PASSED = _(
     "Returns are accepted within %(days)s days of purchase; this one was bought on %(day)s."
 )
+UNKNOWN_STAGE = _("Choose evidence or inspection.")
+NOT_FOUND = _("Not found.")
 PACKAGING_NOT_INTACT = _(
     "A return needs the product and its packaging intact (unless the unit was dead on arrival)."
 )
@@ -355,3 +363,58 @@ def return_close(
         kind=ReturnEventKind.CLOSED,
         more=promises.stop,
     )
+
+
+# --- photos ---
+
+PHOTOS_MAX = 20
+PHOTO_NOT_ALLOWED = _("Only photos are accepted: PNG, JPG or GIF.")
+TOO_MANY_PHOTOS = _("A request keeps at most %(max)s photos.")
+STAFF_STAGE = _("Only our staff add inspection photos.")
+# The image rows of the cases' table: the same sniffing of content, never the client's word.
+PHOTO_TYPES = {ext: ATTACHMENT_TYPES[ext] for ext in ("png", "jpg", "jpeg", "gif")}
+
+
+@transaction.atomic
+def return_photo_add(
+    *, request: ReturnRequest, by: User, file: object, stage: str = PhotoStage.EVIDENCE
+) -> ReturnPhoto:
+    """Keep a photo of the goods (the customer's evidence, or the inspection's findings)
+    under MEDIA_ROOT/returns/<id>/ with a generated name; its timeline row says so."""
+    access.can_add_photo.enforce_who(by, request)
+    if stage not in PhotoStage.values:
+        raise Invalid(UNKNOWN_STAGE, field="stage")
+    if stage == PhotoStage.INSPECTION and not is_staff_member(by):
+        raise Forbidden(STAFF_STAGE)
+    ext, content_type = check_upload(
+        file, types=PHOTO_TYPES, not_allowed=PHOTO_NOT_ALLOWED, field="photo"
+    )
+    locked = ReturnRequest.objects.select_for_update().get(pk=request.pk)
+    access.can_add_photo.enforce(by, locked)
+    if locked.photos.count() >= PHOTOS_MAX:
+        raise Invalid(TOO_MANY_PHOTOS % {"max": PHOTOS_MAX}, field="photo")
+    now = timezone.now()
+    photo = ReturnPhoto(
+        request=locked,
+        stage=stage,
+        name=display_name(file),
+        content_type=content_type,
+        size=file.size,
+        uploaded_by=by,
+        uploaded_at=now,
+    )
+    # The client's file name never reaches the disk: paths stay ours.
+    photo.file.save(f"{uuid.uuid4().hex}.{ext}", file, save=False)
+    photo.save()
+    _record(locked, by, ReturnEventKind.PHOTO, photo.name, now, photo=photo.pk, stage=stage)
+    return photo
+
+
+def photo_get_for_user(*, user: User, return_request: ReturnRequest, pk: int) -> ReturnPhoto:
+    """A photo of a request the user may see (callers load the request for the user first);
+    404 for an id no row can have."""
+    photo_id = id_or_none(pk)
+    photo = return_request.photos.filter(pk=photo_id).first() if photo_id else None
+    if photo is None:
+        raise NotFound(NOT_FOUND)
+    return photo

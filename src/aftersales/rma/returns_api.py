@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from aftersales.accounts.endpoint_access import access, scoped, staff_perm
@@ -16,10 +16,11 @@ from aftersales.core.api_steps import add_steps
 from aftersales.core.openapi import documented
 from aftersales.core.pagination import Limit, Offset, page
 from aftersales.core.schema_types import choice_of
+from aftersales.core.uploads import stored_file_response
 from aftersales.rma import return_access, returns
 from aftersales.rma import return_promises as promises
 from aftersales.rma import return_selectors as selectors
-from aftersales.rma.models import ReturnKind, ReturnRequest, ReturnStatus
+from aftersales.rma.models import PhotoStage, ReturnKind, ReturnPhoto, ReturnRequest, ReturnStatus
 from aftersales.rma.return_schemas import (
     ExchangeIn,
     InspectIn,
@@ -28,6 +29,7 @@ from aftersales.rma.return_schemas import (
     ReturnIn,
     ReturnOut,
     ReturnPage,
+    ReturnPhotoOut,
 )
 from aftersales.rma.schemas import AtIn
 
@@ -61,9 +63,22 @@ def return_out(request: ReturnRequest, user: Any) -> dict:
         "exchanged_late": of(promises.EXCHANGE, "late"),
         "promises": rows,
         "allowed_actions": return_access.available_actions(user, request),
+        "photos": [photo_out(p, request.number) for p in request.photos.all()],
         "activities": timeline.activity_rows(
             selectors.activities_for_user(user=user, request=request)
         ),
+    }
+
+
+def photo_out(photo: ReturnPhoto, number: str) -> dict:
+    return {
+        "id": photo.pk,
+        "stage": photo.stage,
+        "name": photo.name,
+        "content_type": photo.content_type,
+        "size": photo.size,
+        "uploaded_at": photo.uploaded_at,
+        "url": f"/api/v1/returns/{number}/photos/{photo.pk}",
     }
 
 
@@ -151,3 +166,31 @@ add_steps(
     response=ReturnOut,
     prefix="return",
 )
+
+
+@router.post(
+    "/returns/{number}/photos", response={201: ReturnPhotoOut}, openapi_extra=documented(409, 422)
+)
+@access(VIEW)
+def return_photo_add(
+    request: HttpRequest,
+    number: str,
+    file: File[UploadedFile],
+    stage: str = Form(PhotoStage.EVIDENCE, max_length=12),
+):
+    """A photo of the goods (PNG, JPG or GIF): the customer's evidence, or staff's findings at
+    inspection (`stage`: evidence | inspection)."""
+    photo = returns.return_photo_add(
+        request=_get(request, number), by=request.auth, file=file, stage=stage
+    )
+    return Status(201, photo_out(photo, number))
+
+
+@router.get("/returns/{number}/photos/{photo_id}", response={200: None})
+@access(VIEW)
+def return_photo_file(request: HttpRequest, number: str, photo_id: int):
+    """The photo itself, as a download."""
+    photo = returns.photo_get_for_user(
+        user=request.auth, return_request=_get(request, number), pk=photo_id
+    )
+    return stored_file_response(photo.file, name=photo.name, content_type=photo.content_type)
