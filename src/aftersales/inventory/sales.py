@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from aftersales.contracts.entitlement import entitlement_for
 from aftersales.core import timeline
 from aftersales.core.errors import Invalid
 from aftersales.core.moments import recorded_moment
+from aftersales.core.numbering import next_day_number
 from aftersales.inventory import sales_access as access
 from aftersales.inventory import services as stock
 from aftersales.inventory.models import (
@@ -71,17 +72,8 @@ REASON_MAX = 2_000
 
 
 def next_sale_number(now: dt.datetime) -> str:
-    """Hand out the next number of the local day with one atomic upsert (as rma.numbering)."""
-    day = timezone.localtime(now).date()
-    table = connection.ops.quote_name(PartSaleCounter._meta.db_table)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "
-            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [day],
-        )
-        (last,) = cursor.fetchone()
-    return f"{PREFIX}-{day:%Y%m%d}-{last:04d}"
+    """The next part-sale number of the local day (core.numbering)."""
+    return next_day_number(PartSaleCounter, PREFIX, now)
 
 
 def _text(value: Any, *, field: str, limit: int = SHORT, required: bool = False) -> str:

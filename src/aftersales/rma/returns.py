@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
@@ -20,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.access import NOT_ALLOWED, can, customer_id_of, is_staff_member
 from aftersales.accounts.models import User
-from aftersales.accounts.predicates import Predicate
 from aftersales.cases.uploads import ATTACHMENT_TYPES, display_name
 from aftersales.core import timeline
 from aftersales.core.db import id_or_none
@@ -28,6 +26,7 @@ from aftersales.core.errors import Forbidden, Invalid, NotFound
 from aftersales.core.moments import recorded_moment
 from aftersales.core.money import parse_amount
 from aftersales.core.schema_types import MEDIUM_TEXT_MAX, bounded_text
+from aftersales.core.steps import take_step
 from aftersales.core.uploads import check_upload
 from aftersales.registry.models import Asset, Customer
 from aftersales.rma import return_access as access
@@ -161,55 +160,12 @@ def return_request(
     return request
 
 
-def _lock(request: ReturnRequest, by: User, predicate: Predicate) -> ReturnRequest:
-    """Refuse the wrong user (403) before anything, then lock the row and check its state."""
-    predicate.enforce_who(by, request)
-    locked = (
-        ReturnRequest.objects.select_for_update(of=("self",))
-        .select_related("customer")
-        .get(pk=request.pk)
-    )
-    predicate.enforce(by, locked)
-    return locked
-
-
-def _step(
-    *,
-    request: ReturnRequest,
-    by: User,
-    predicate: Predicate,
-    at: dt.datetime | None,
-    previous: Callable[[ReturnRequest], dt.datetime | None],
-    status: str,
-    field: str,
-    kind: str,
-    text: str = "",
-    changes: dict | None = None,
-    more: Callable[[ReturnRequest, dt.datetime], None] | None = None,
-) -> ReturnRequest:
-    """One step: lock, check `at`, stamp `field`, set `changes`, move to `status`, then `more`."""
-    predicate.enforce_who(by, request)
-    now = timezone.now()
-    with transaction.atomic():
-        request = _lock(request, by, predicate)
-        at = recorded_moment(at, now=now, previous=previous(request))
-        setattr(request, field, at)
-        for name, value in (changes or {}).items():
-            setattr(request, name, value)
-        request.status, request.updated_at = status, now
-        request.save(update_fields=[field, "status", "updated_at", *(changes or {})])
-        if more is not None:
-            more(request, at)
-        _record(request, by, kind, text, at)
-    return request
-
-
 def return_approve(
     *, request: ReturnRequest, by: User, at: dt.datetime | None = None
 ) -> ReturnRequest:
     """Accept the request: the customer sends the goods back with the return code."""
-    return _step(
-        request=request,
+    return take_step(
+        request,
         by=by,
         predicate=access.can_approve,
         at=at,
@@ -226,8 +182,8 @@ def return_reject(
     """Refuse the request with a reason the customer sees on the portal; the clocks stop."""
     access.can_reject.enforce_who(by, request)
     reason = _required(reason, field="reason")
-    return _step(
-        request=request,
+    return take_step(
+        request,
         by=by,
         predicate=access.can_reject,
         at=at,
@@ -250,8 +206,8 @@ def return_receive(
         if locked.kind == ReturnKind.RETURN:
             promises.start_refund(locked, moment)
 
-    return _step(
-        request=request,
+    return take_step(
+        request,
         by=by,
         predicate=access.can_receive,
         at=at,
@@ -279,8 +235,8 @@ def return_inspect(
         if passed
         else _required(notes, field="notes")
     )
-    return _step(
-        request=request,
+    return take_step(
+        request,
         by=by,
         predicate=access.can_inspect,
         at=at,
@@ -308,8 +264,8 @@ def return_refund(
     """The refund is paid: its promise is kept or missed."""
     access.can_refund.enforce_who(by, request)
     amount = parse_amount(amount, field="amount")
-    return _step(
-        request=request,
+    return take_step(
+        request,
         by=by,
         predicate=access.can_refund,
         at=at,
@@ -333,8 +289,8 @@ def return_exchange(
     """The new unit reached the customer: the exchange promise is kept or missed."""
     access.can_exchange.enforce_who(by, request)
     serial = bounded_text((replacement_serial or "").strip(), field="replacement_serial", limit=80)
-    return _step(
-        request=request,
+    return take_step(
+        request,
         by=by,
         predicate=access.can_exchange,
         at=at,
@@ -352,8 +308,8 @@ def return_close(
     *, request: ReturnRequest, by: User, at: dt.datetime | None = None
 ) -> ReturnRequest:
     """Close after the refund, the exchange or a failed inspection; the clocks stop."""
-    return _step(
-        request=request,
+    return take_step(
+        request,
         by=by,
         predicate=access.can_close,
         at=at,

@@ -7,7 +7,6 @@ not before the previous step (422 naming `at`); the step's promises count from i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -24,6 +23,7 @@ from aftersales.core.errors import Invalid
 from aftersales.core.moments import recorded_moment
 from aftersales.core.money import parse_amount
 from aftersales.core.schema_types import MEDIUM_TEXT_MAX, SHORT_TEXT_MAX, bounded_text
+from aftersales.core.steps import take_step
 from aftersales.notify.services import notify_enqueue
 from aftersales.rma import access, promises, stock
 from aftersales.rma.access import Predicate
@@ -31,6 +31,8 @@ from aftersales.rma.models import Rma, RmaEventKind, RmaMode, RmaStatus
 from aftersales.rma.numbering import next_rma_number
 from aftersales.sla.numbered import is_late
 
+# What a step's lock loads with the RMA (its notices name the customer and the case).
+RELATED = ("customer", "case")
 REQUIRED = gettext_lazy("This field is required.")
 UNKNOWN_PART = gettext_lazy("Unknown part number.")
 UNKNOWN_WAREHOUSE = gettext_lazy("Unknown warehouse.")
@@ -263,36 +265,6 @@ def rma_ship(
     return rma
 
 
-def _step(
-    *,
-    rma: Rma,
-    by: User,
-    predicate: Predicate,
-    at: dt.datetime | None,
-    previous: Callable[[Rma], dt.datetime | None],
-    status: str | Callable[[Rma], str],
-    field: str,
-    kind: str,
-    text: str = "",
-    more: Callable[[Rma, dt.datetime], None] | None = None,
-    extra_fields: tuple[str, ...] = (),
-) -> Rma:
-    """One plain step: lock, check `at`, stamp `field`, move to `status` (or what it says of
-    the locked RMA), then `more`."""
-    predicate.enforce_who(by, rma)
-    now = timezone.now()
-    with transaction.atomic():
-        rma = _lock(rma, by, predicate)
-        at = _moment(at, previous=previous(rma), now=now)
-        setattr(rma, field, at)
-        rma.status = status(rma) if callable(status) else status
-        _save(rma, now, field, "status", *extra_fields)
-        if more is not None:
-            more(rma, at)
-        _record(rma, by, kind, text, at)
-    return rma
-
-
 def _after_delivery(rma: Rma, at: dt.datetime) -> None:
     if rma.mode == RmaMode.ADVANCE:
         promises.start_faulty_return(rma, at)
@@ -306,8 +278,9 @@ def _delivered_status(rma: Rma) -> str:
 def rma_delivered(*, rma: Rma, by: User, at: dt.datetime | None = None) -> Rma:
     """The customer received the spare; in advance replacement the faulty part is now due back
     (10 business days)."""
-    return _step(
-        rma=rma,
+    return take_step(
+        rma,
+        related=RELATED,
         by=by,
         predicate=access.can_deliver,
         at=at,
@@ -337,8 +310,9 @@ def rma_faulty_shipped(
         Rma.objects.filter(pk=locked.pk).update(return_carrier=carrier, return_tracking=tracking)
         promises.complete(locked, promises.FAULTY_RETURN, moment)
 
-    return _step(
-        rma=rma,
+    return take_step(
+        rma,
+        related=RELATED,
         by=by,
         predicate=access.can_faulty_ship,
         at=at,
@@ -368,8 +342,9 @@ def rma_faulty_received(*, rma: Rma, by: User, at: dt.datetime | None = None) ->
             promises.start_ship_by(locked, moment)
         promises.start_swap_repair(locked, moment)
 
-    return _step(
-        rma=rma,
+    return take_step(
+        rma,
+        related=RELATED,
         by=by,
         predicate=access.can_faulty_receive,
         at=at,
@@ -397,8 +372,9 @@ def rma_vendor_sent(
         locked.vendor_name, locked.vendor_reference = vendor, reference
         Rma.objects.filter(pk=locked.pk).update(vendor_name=vendor, vendor_reference=reference)
 
-    return _step(
-        rma=rma,
+    return take_step(
+        rma,
+        related=RELATED,
         by=by,
         predicate=access.can_vendor_send,
         at=at,
@@ -421,8 +397,9 @@ def rma_vendor_back(
         locked.vendor_cost = amount
         Rma.objects.filter(pk=locked.pk).update(vendor_cost=amount)
 
-    return _step(
-        rma=rma,
+    return take_step(
+        rma,
+        related=RELATED,
         by=by,
         predicate=access.can_vendor_back,
         at=at,
@@ -444,8 +421,9 @@ def _repaired_status(rma: Rma) -> str:
 
 def rma_repaired(*, rma: Rma, by: User, at: dt.datetime | None = None) -> Rma:
     """The swap repair is done: its promise is kept or missed."""
-    return _step(
-        rma=rma,
+    return take_step(
+        rma,
+        related=RELATED,
         by=by,
         predicate=access.can_repair,
         at=at,
@@ -458,8 +436,9 @@ def rma_repaired(*, rma: Rma, by: User, at: dt.datetime | None = None) -> Rma:
 
 
 def rma_close(*, rma: Rma, by: User, at: dt.datetime | None = None) -> Rma:
-    return _step(
-        rma=rma,
+    return take_step(
+        rma,
+        related=RELATED,
         by=by,
         predicate=access.can_close,
         at=at,
@@ -479,8 +458,9 @@ def rma_cancel(*, rma: Rma, by: User, reason: str, at: dt.datetime | None = None
         stock.release(reservation_id=locked.reservation_id, by=by, reason=reason)
         promises.stop(locked, moment)
 
-    return _step(
-        rma=rma,
+    return take_step(
+        rma,
+        related=RELATED,
         by=by,
         predicate=access.can_cancel,
         at=at,
