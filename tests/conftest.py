@@ -119,6 +119,9 @@ SEED_MIGRATIONS = (
     ("aftersales.repairs.migrations.0002_seed_prices_and_faults", "seed"),
     ("aftersales.sla.migrations.0008_shipped_defaults_and_waivers_moved", "forward"),
     ("aftersales.contracts.migrations.0005_hardware_warranty_7x24", "forward"),
+    ("aftersales.rma.migrations.0002_seed_rma_escalation_ladder", "seed"),
+    ("aftersales.repairs.migrations.0004_carry_in_and_stock_parts", "seed"),
+    ("aftersales.rma.migrations.0005_seed_return_escalation_ladder", "seed"),
 )
 
 

@@ -123,7 +123,10 @@ def test_the_rma_admins_are_reminded_of_a_refund_and_escalated_when_it_is_missed
 
     obj = request(rma_admin, at(2026, 11, 2, 9, 0))
     received(rma_admin, obj, at(2026, 11, 2, 10, 0))  # refund due 17:00 on Monday 9 November
-    _sweep(at(2026, 11, 6, 16, 0))  # past 75 % of the five business days
+    # Received Monday 10:30: four business days later (Friday 10:30) the admins hear of it.
+    _sweep(at(2026, 11, 6, 10, 0))
+    assert not OutboxMessage.objects.filter(kind="return.reminder").exists()
+    _sweep(at(2026, 11, 6, 11, 0))
     reminders = OutboxMessage.objects.filter(kind="return.reminder", to_user=rma_admin)
     assert reminders.count() == 1 and obj.number in reminders.get().subject
     _sweep(at(2026, 11, 9, 17, 30))

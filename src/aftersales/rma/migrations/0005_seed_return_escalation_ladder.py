@@ -5,9 +5,11 @@ from django.db import migrations
 # (name, target, anchor, offset minutes, action, manager levels, order)
 # Copied here on purpose: a migration keeps its meaning when the code changes.
 LADDER = [
-    ("Refund: remind the RMA admins at 75 %", "refund", "share", 75, "remind", "", 260),
+    # Both promises count business days (17:00 of the nth), so the reminders are placed in
+    # service time from the start: one business day (480 minutes) before each is due.
+    ("Refund: remind the RMA admins a day before", "refund", "start", 4 * 480, "remind", "", 260),
     ("Refund missed: escalate", "refund", "due", 0, "notify_managers", "response_centre", 270),
-    ("Exchange: remind the RMA admins at 75 %", "exchange", "share", 75, "remind", "", 280),
+    ("Exchange: remind the RMA admins a day before", "exchange", "start", 2 * 480, "remind", "", 280),
     ("Exchange missed: escalate", "exchange", "due", 0, "notify_managers", "response_centre", 290),
 ]
 
