@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,15 +55,43 @@ def contract_covering(
 
 
 def _covering(*, customer: Customer, asset: Asset | None, on: dt.date) -> ServiceContract | None:
-    contracts = contracts_in_force(customer=customer, on=on).select_related("sla_policy__calendar")
-    whole_customer = Q(assets__isnull=True, projects__isnull=True)
-    if asset is None:
-        scope = whole_customer
-    else:
-        scope = whole_customer | Q(assets=asset)
-        if asset.project_id:
-            scope |= Q(projects=asset.project_id)
-    return contracts.filter(scope).distinct().order_by("-ends_on", "-starts_on").first()
+    # Every new case asks, for a different customer each time: the ORM's compiling of this
+    # query cost ten times its running (2 ms against 0.2 ms on SQLite), so the id is found by
+    # fixed SQL and only a hit is loaded (issue 10, creation speed).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _covering_sql(),
+            [customer.pk, on, on, asset.pk if asset else None, _project_of(asset)],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return ServiceContract.objects.select_related("sla_policy__calendar").get(pk=row[0])
+
+
+def _project_of(asset: Asset | None) -> int | None:
+    return asset.project_id if asset is not None else None
+
+
+@functools.cache
+def _covering_sql() -> str:
+    """contracts_in_force for one customer, covering the asset by name, by its project or as a
+    contract naming neither; latest end first (NULL asset or project ids match nothing)."""
+    qn = connection.ops.quote_name
+    contract = qn(ServiceContract._meta.db_table)
+    assets = qn(ServiceContract.assets.through._meta.db_table)
+    projects = qn(ServiceContract.projects.through._meta.db_table)
+    return (
+        f"SELECT c.id FROM {contract} c WHERE c.customer_id = %s AND c.is_active"
+        " AND c.starts_on <= %s AND c.ends_on >= %s AND ("
+        f"(NOT EXISTS (SELECT 1 FROM {assets} a WHERE a.servicecontract_id = c.id)"
+        f" AND NOT EXISTS (SELECT 1 FROM {projects} p WHERE p.servicecontract_id = c.id))"
+        f" OR EXISTS (SELECT 1 FROM {assets} a WHERE a.servicecontract_id = c.id"
+        " AND a.asset_id = %s)"
+        f" OR EXISTS (SELECT 1 FROM {projects} p WHERE p.servicecontract_id = c.id"
+        " AND p.project_id = %s))"
+        " ORDER BY c.ends_on DESC, c.starts_on DESC, c.id DESC LIMIT 1"
+    )
 
 
 def contracts_covering(*, assets: list[Asset], on: dt.date) -> dict[int, ServiceContract | None]:
