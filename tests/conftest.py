@@ -122,6 +122,7 @@ SEED_MIGRATIONS = (
     ("aftersales.rma.migrations.0002_seed_rma_escalation_ladder", "seed"),
     ("aftersales.repairs.migrations.0004_carry_in_and_stock_parts", "seed"),
     ("aftersales.rma.migrations.0005_seed_return_escalation_ladder", "seed"),
+    ("aftersales.feedback.migrations.0002_seed_defaults", "seed"),
 )
 
 

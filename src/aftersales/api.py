@@ -18,6 +18,9 @@ from aftersales.core.errors import ApplicationError, error_body
 from aftersales.core.middleware import BODY_TOO_LARGE
 from aftersales.core.openapi import DocumentedAPI
 from aftersales.core.parser import ApiParser
+from aftersales.feedback.callbacks_api import router as callbacks_router
+from aftersales.feedback.complaints_api import router as complaints_router
+from aftersales.feedback.surveys_api import router as surveys_router
 from aftersales.inventory.api import router as inventory_router
 from aftersales.inventory.loans_api import router as loans_router
 from aftersales.inventory.sales_api import router as part_sales_router
@@ -123,5 +126,8 @@ api.add_router("", repairs_router)
 api.add_router("", inventory_router)
 api.add_router("", part_sales_router)
 api.add_router("", loans_router)
+api.add_router("", complaints_router)
+api.add_router("", callbacks_router)
+api.add_router("", surveys_router)
 api.add_router("", rma_router)
 api.add_router("", returns_router)

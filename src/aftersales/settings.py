@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "aftersales.repairs",
     "aftersales.inventory",
     "aftersales.rma",
+    "aftersales.feedback",
     "aftersales.portal",
 ]
 

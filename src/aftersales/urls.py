@@ -18,6 +18,9 @@ urlpatterns = [
     path("inventory/", include("aftersales.inventory.urls")),
     path("rmas/", include("aftersales.rma.urls")),
     path("returns/", include("aftersales.rma.return_views")),
+    path("complaints/", include("aftersales.feedback.complaint_views")),
+    path("callbacks/", include("aftersales.feedback.callback_views")),
+    path("surveys/", include("aftersales.feedback.survey_views")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

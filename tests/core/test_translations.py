@@ -117,7 +117,10 @@ def test_compiled_catalogue_holds_every_message_of_the_po():
     with MO.open("rb") as fh:
         compiled = gettext.GNUTranslations(fh)
     for entry in po_entries():
-        key = entry["msgid"] if "msgid_plural" not in entry else (entry["msgid"], 0)
+        msgid = entry["msgid"]
+        if "msgctxt" in entry:  # pgettext: the context and the text joined by EOT
+            msgid = f"{entry['msgctxt']}\x04{msgid}"
+        key = msgid if "msgid_plural" not in entry else (msgid, 0)
         assert compiled._catalog.get(key) == entry["msgstr"][0], entry["msgid"]
 
 

@@ -32,6 +32,9 @@ from aftersales.rma import returns as rma_returns
 from aftersales.rma import services as rma_services
 from aftersales.sla.models import EscalationFiring, EscalationRule, Promise, SlaPolicy
 from tests import factories
+from tests.feedback.factories_callbacks import callback_fillers
+from tests.feedback.factories_complaints import complaint_fillers
+from tests.feedback.factories_surveys import survey_fillers
 
 # Strings only customer A's records carry: a response to another user must not contain them.
 A_CODE = "KH-SWPA"
@@ -250,6 +253,9 @@ def build_world() -> World:
         "open/number": case.number,  # rmas/open/<case number>/
         "new/number": case.number,
         "contracts/number": contract.number,
+        **survey_fillers(customer_a),
+        **callback_fillers(customer_a, asset, A_SECRET),
+        **complaint_fillers(customer_a, case, A_SECRET),
         # A penalty line exists only once a promise is missed; the id names A's contract clock.
         "penalties/line_id": f"{first_promise.pk}-{contract.penalty_rules.first().pk}",
     }

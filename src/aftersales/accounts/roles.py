@@ -144,6 +144,31 @@ for _role in (Role.WAREHOUSE, Role.RMA_ADMIN, Role.MANAGER, Role.ADMIN):
     ]
 
 
+# Customer voice (feedback). Complaints belong to the complaint officers, a unit apart from
+# service: seats, engineers and experts get none of them; managers answer for their
+# departments but see an anonymous complainant no more than anyone outside the officers.
+_COMPLAINT = ["feedback.view_complaint", "feedback.answer_complaint"]
+_OFFICER = _COMPLAINT + ["feedback.add_complaint", "feedback.handle_complaint"]
+_CALLBACKS = ["feedback.view_callback", "feedback.work_callback"]
+_RUN_CALLBACKS = _CALLBACKS + ["feedback.generate_callbacks", "feedback.solve_callback_item"]
+_SURVEY_RESULTS = ["feedback.view_survey_results", "feedback.view_surveyinvitation"]
+_SURVEY_RESULTS += ["feedback.view_surveyfollowup", "feedback.change_surveyfollowup"]
+_QUALITY = ["feedback.view_qualitycheck", "feedback.add_qualitycheck"]
+for _role, _codes in (
+    (Role.COMPLAINT_OFFICER, _OFFICER + ["feedback.see_complainant"] + _QUALITY),
+    (Role.MANAGER, _COMPLAINT + _RUN_CALLBACKS + ["feedback.send_survey"] + _SURVEY_RESULTS),
+    (Role.SERVICE_MANAGER, _COMPLAINT + _RUN_CALLBACKS + ["feedback.send_survey"]),
+    (Role.ADMIN, _OFFICER + _RUN_CALLBACKS + ["feedback.send_survey"] + _SURVEY_RESULTS),
+    (Role.DISPATCHER, _CALLBACKS + ["feedback.send_survey"]),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _codes
+for _role in (Role.MANAGER, Role.SERVICE_MANAGER, Role.ADMIN):
+    ROLE_PERMISSIONS[_role] += _QUALITY
+ROLE_PERMISSIONS[Role.SERVICE_MANAGER] += _SURVEY_RESULTS
+for _role in (Role.SERVICE_MANAGER, Role.ADMIN):
+    ROLE_PERMISSIONS[_role] += ["feedback.add_surveytemplate", "feedback.change_surveytemplate"]
+
+
 def sync_role_groups(sender=None, **kwargs) -> None:
     """Create one group per role and give it its default permissions (idempotent)."""
     from django.contrib.auth.models import Group, Permission

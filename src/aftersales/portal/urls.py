@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from aftersales.portal import (
+    complaints,
     contracts,
     equipment,
     loaners,
@@ -31,4 +32,5 @@ urlpatterns = [
     *loaners.urlpatterns,
     *returns.urlpatterns,
     *part_sales.urlpatterns,
+    *complaints.urlpatterns,
 ]
