@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from aftersales.feedback import surveys
 from aftersales.feedback.models import SurveyFollowUp, SurveyInvitation, SurveyTemplate
@@ -88,3 +89,26 @@ def test_an_engineer_may_not_make_a_case_survey_link(engineer, customer_a, conta
     case = closed_case(customer=customer_a, contact=contact_a)
     assert _client(engineer).post(f"/surveys/cases/{case.number}/").status_code == 403
     assert not SurveyInvitation.objects.exists()
+
+
+@pytest.fixture
+def chinese_manager(db, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    yield factories.staff_user("svy_zh_boss", role="manager", language="zh-hans")
+    translation.deactivate()
+
+
+@pytest.mark.translations
+def test_the_results_filter_reads_as_a_date_range_in_chinese(chinese_manager):
+    page = _client(chinese_manager).get("/surveys/")
+    text = page.content.decode()
+    # "From"/"To" without a context are an e-mail's sender and recipient (发件人/收件人).
+    assert "发件人" not in text and "收件人" not in text
+    assert "从" in text and "至" in text
+
+
+@pytest.mark.translations
+def test_the_callback_queue_says_coverage_not_service_scope(chinese_manager):
+    page = _client(chinese_manager).get("/callbacks/")
+    text = page.content.decode()
+    assert "覆盖率" in text and "服务范围" not in text

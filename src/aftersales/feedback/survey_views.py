@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from aftersales.accounts.decorators import permission_required
@@ -104,8 +105,8 @@ def survey_thanks(request: HttpRequest, token: str) -> HttpResponse:
 
 
 class ResultFilter(ListFilter):
-    date_from = forms.DateField(label=_("From"), required=False)
-    date_to = forms.DateField(label=_("To"), required=False)
+    date_from = forms.DateField(label=pgettext_lazy("date range", "From"), required=False)
+    date_to = forms.DateField(label=pgettext_lazy("date range", "To"), required=False)
     customer = forms.CharField(label=_("Customer code"), required=False, max_length=40)
     engineer = forms.CharField(label=_("Engineer (username)"), required=False, max_length=150)
     group = forms.ChoiceField(
