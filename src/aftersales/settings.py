@@ -209,7 +209,15 @@ with hidden_modules(
 HUEY["consumer"] = {"workers": env_int("WORKERS", 2), "worker_type": "thread"}
 HUEY["immediate"] = env_bool("HUEY_IMMEDIATE", False)
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# With no mail server named, mail is written to files under var/mail (make run, the demo)
+# instead of failing against an SMTP server on 127.0.0.1 that is not there.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env_str("EMAIL_HOST")
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail")))
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")

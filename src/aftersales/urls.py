@@ -7,6 +7,7 @@ from aftersales.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("aftersales.accounts.urls")),
     path("registry/", include("aftersales.registry.urls")),
     path("portal/", include("aftersales.portal.urls")),
@@ -24,3 +25,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+# Styled error pages in the user's language; 500 keeps Django's handler, which renders
+# 500.html with no context (no request, no database).
+handler400 = core_views.bad_request
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found

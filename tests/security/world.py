@@ -238,6 +238,7 @@ def build_world() -> World:
         "imports/job_id": job.pk,
         "export/kind": "customers",
         "exports/kind": "customers",
+        "export/fmt": "csv",  # cases/export/<fmt>/: the case queue's export
         "outbox/message_id": message.pk,
         "parts/pk": stock_part.pk,
         "warehouses/pk": stock_wh.pk,

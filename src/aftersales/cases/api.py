@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from aftersales.accounts.endpoint_access import access, scoped, staff_perm
 from aftersales.accounts.models import User
-from aftersales.cases import selectors, services, similar
+from aftersales.cases import export, selectors, services, similar
 from aftersales.cases.models import Case
 from aftersales.cases.schemas import (
     ApprovalIn,
@@ -77,7 +78,7 @@ _OPTIONAL_TEXT_BODY = {
 }
 
 
-class CaseListParams(Schema):
+class CaseFilterParams(Schema):
     status: str = Field("", max_length=20, description="A status, or `open`.")
     priority: str = Field("", max_length=2)
     customer: str = Field("", max_length=40)
@@ -89,8 +90,15 @@ class CaseListParams(Schema):
     q: SearchText = ""
     queue: str = Field("", max_length=20)
     sort: str = Field("", pattern="^(|due)$")
+
+
+class CaseListParams(CaseFilterParams):
     limit: Limit = 50
     offset: Offset = 0
+
+
+class CaseExportParams(CaseFilterParams):
+    format: str = Field("csv", pattern="^(csv|xlsx)$", description="`csv` or `xlsx`.")
 
 
 def case_out(case: Case, user: User) -> dict:
@@ -197,6 +205,23 @@ def case_list(request: HttpRequest, params: Query[CaseListParams]):
     )
     result["items"] = [case_out(c, request.auth) for c in result["items"]]
     return result
+
+
+_EXPORT_DESCRIPTION = (
+    "The list's cases (same filters and order) as a CSV (UTF-8 with BOM) or XLSX file, "
+    f"streamed; at most {selectors.CASE_EXPORT_CAP:,} rows, the last row saying so when cut "
+    "short (header `X-Export-Cap`). Staff only."
+)
+
+
+# Before /cases/{number}, which would read "export" as a case number.
+@router.get("/cases/export", description=_EXPORT_DESCRIPTION)
+@access(staff_perm("cases.view_case"))
+def case_export(request: HttpRequest, params: Query[CaseExportParams]):
+    filters = selectors.CaseFilters(**params.dict(exclude={"format"}))
+    qs = selectors.case_export(user=request.auth, filters=filters)
+    name = f"cases-{timezone.localtime():%Y%m%d-%H%M}"
+    return export.export_response(qs, fmt=params.format, filename=name)
 
 
 @router.get("/cases/{number}", response=CaseDetailOut)

@@ -28,6 +28,8 @@ def open_cases_section(*, customer: Customer, user: Any) -> list[CaseSummary]:
             priority=c.priority,
             assignee=str(c.assignee) if c.assignee_id else "",
             created_at=c.created_at,
+            status_label=str(c.get_status_display()),
+            priority_label=str(c.get_priority_display()),
         )
         for c in rows
     ]

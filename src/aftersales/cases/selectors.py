@@ -10,12 +10,12 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, prefetch_related_
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.accounts.access import can, scope_to_customer
+from aftersales.accounts.access import NOT_ALLOWED, can, is_staff_member, scope_to_customer
 from aftersales.accounts.models import User
 from aftersales.cases import access, search, workflow
 from aftersales.cases.models import OPEN_STATUSES, Case, CaseType
 from aftersales.core import timeline
-from aftersales.core.errors import NotFound
+from aftersales.core.errors import Forbidden, NotFound
 from aftersales.core.memo import ConfigMemo
 from aftersales.core.models import Activity
 from aftersales.registry.models import Customer, Vendor
@@ -25,6 +25,8 @@ from aftersales.sla.models import Promise
 NOT_FOUND = _("Not found.")
 # Lists count at most this many matches (and say so): see core.pagination.
 CASE_COUNT_CAP = 10_000
+# An export stops after this many rows and says so in its last row (cases/export.py).
+CASE_EXPORT_CAP = 100_000
 _case_types = ConfigMemo("case_types", CaseType)
 
 
@@ -126,6 +128,16 @@ def case_search(*, user: Any, filters: CaseFilters) -> QuerySet[Case]:
     if f.sort == "due":
         return qs.order_by(F("sla_due_at").asc(nulls_last=True), "-created_at", "-id")
     return qs.order_by("-created_at", "-id")
+
+
+def case_export(*, user: Any, filters: CaseFilters) -> QuerySet[Case]:
+    """The queue's rows for a staff export, as case_search finds them; contacts are refused.
+
+    Raises Forbidden for customers' contacts and staff without cases.view_case.
+    """
+    if not (is_staff_member(user) and can(user, access.VIEW)):
+        raise Forbidden(NOT_ALLOWED)
+    return case_search(user=user, filters=filters)
 
 
 def _ids(qs: QuerySet) -> list[int]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.case_new, name="new"),
     path("new/contacts/", views.contact_options, name="contact_options"),
     path("bulk-assign/", views.bulk_assign, name="bulk_assign"),
+    path("export/<str:fmt>/", views.case_export, name="export"),
     path("views/", views.saved_view_create, name="saved_view_create"),
     path("views/<int:pk>/delete/", views.saved_view_delete, name="saved_view_delete"),
     path("<str:number>/", detail_views.case_detail, name="detail"),

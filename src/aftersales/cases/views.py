@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,10 +20,10 @@ from django.views.decorators.http import require_POST
 from aftersales.accounts.access import has_role
 from aftersales.accounts.decorators import permission_required
 from aftersales.accounts.roles import Role
-from aftersales.cases import access, forms, pickers, preferences, selectors, services
+from aftersales.cases import access, export, forms, pickers, preferences, selectors, services
 from aftersales.cases.models import Case
 from aftersales.cases.uploads import limit_mb
-from aftersales.core.errors import ApplicationError, Conflict, Invalid, NotFound
+from aftersales.core.errors import ApplicationError, Conflict, Forbidden, Invalid, NotFound
 from aftersales.core.html_errors import add_form_error
 from aftersales.core.pagination import console_page
 
@@ -56,13 +57,10 @@ def _queue_filter(request: HttpRequest, engineers: list) -> forms.QueueFilter:
     )
 
 
-@permission_required("cases.view_case")
-def case_list(request: HttpRequest) -> HttpResponse:
-    can_assign = request.user.has_perm("cases.assign_case")
-    # Counting every engineer's open cases is the page's dearest read: only for bulk assignment.
-    picker = pickers.engineers_for_picker if can_assign else pickers.engineer_names_for_picker
-    engineers = list(picker())
-    f = _queue_filter(request, engineers)
+def _queue_filters(
+    request: HttpRequest, f: forms.QueueFilter
+) -> tuple[selectors.CaseFilters, str, str]:
+    """(filters, tab, sort) of the queue's query string: the list and its export share them."""
     tab = f.value("tab") or default_tab(request.user)
     after, before = f.created_range()
     filters = selectors.CaseFilters(
@@ -77,7 +75,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
         q=f.value("q") or "",
         queue="" if tab == "all" else tab,
     )
-    sort = f.value("sort") or "-created"
+    return filters, tab, f.value("sort") or "-created"
+
+
+@permission_required("cases.view_case")
+def case_list(request: HttpRequest) -> HttpResponse:
+    can_assign = request.user.has_perm("cases.assign_case")
+    # Counting every engineer's open cases is the page's dearest read: only for bulk assignment.
+    picker = pickers.engineers_for_picker if can_assign else pickers.engineer_names_for_picker
+    engineers = list(picker())
+    f = _queue_filter(request, engineers)
+    filters, tab, sort = _queue_filters(request, f)
     qs = selectors.case_search(user=request.user, filters=filters).order_by(*SORT_ORDER[sort])
     page = console_page(request, qs, per_page=PER_PAGE, cap=selectors.CASE_COUNT_CAP)
     selectors.with_promises(page.object_list, timezone.now())
@@ -97,6 +105,21 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if request.htmx and not request.htmx.history_restore_request:
         template = "cases/list.html#rows"
     return render(request, template, context)
+
+
+@permission_required("cases.view_case")
+def case_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The queue as CSV or XLSX, with the page's own filters, search and order."""
+    if fmt not in export.FORMATS:
+        raise Http404
+    f = _queue_filter(request, list(pickers.engineer_names_for_picker()))
+    filters, _tab, sort = _queue_filters(request, f)
+    try:
+        qs = selectors.case_export(user=request.user, filters=filters).order_by(*SORT_ORDER[sort])
+    except Forbidden as exc:
+        raise PermissionDenied from exc
+    name = f"cases-{timezone.localtime():%Y%m%d-%H%M}"
+    return export.export_response(qs, fmt=fmt, filename=name)
 
 
 def _back_to_queue(request: HttpRequest) -> str:

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
-from aftersales.accounts.access import is_customer_contact
+from aftersales.accounts.access import is_customer_contact, is_staff_member
 from aftersales.accounts.endpoint_access import PUBLIC, SIGNED_IN, access
 
 
@@ -59,3 +60,41 @@ def home(request: HttpRequest) -> HttpResponse:
     if not shown:
         return redirect("registry:lookup")
     return render(request, "core/home.html", {"boards": shown})
+
+
+@access(PUBLIC)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links; send them to the SVG."""
+    return redirect(static("core/favicon.svg"), permanent=True)
+
+
+CONSOLE_LAYOUT = "layouts/console.html"
+PLAIN_LAYOUT = "layouts/plain.html"
+
+
+def error_layout(request: HttpRequest) -> str:
+    """The console for signed-in staff, the plain page for everybody else."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return PLAIN_LAYOUT
+    try:
+        return CONSOLE_LAYOUT if is_staff_member(user) else PLAIN_LAYOUT
+    except DatabaseError:
+        # An error page must still render when the database is what failed.
+        return PLAIN_LAYOUT
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: the styled page; its reason is never shown (it may be Django's, in English)."""
+    return render(request, "400.html", {"layout": error_layout(request)}, status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler403: the styled page with the refusal's own message (services' are translated)."""
+    context = {"layout": error_layout(request), "reason": str(exception or "")}
+    return render(request, "403.html", context, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: the styled page; /api/ answers JSON (RequestHygieneMiddleware swaps it)."""
+    return render(request, "404.html", {"layout": error_layout(request)}, status=404)

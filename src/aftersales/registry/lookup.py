@@ -56,6 +56,7 @@ class ContractSummary:
     starts_on: dt.date | None
     ends_on: dt.date | None
     status: str = ""
+    status_label: str = ""  # what the page shows; `status` stays the API's code
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,9 @@ class CaseSummary:
     priority: str
     assignee: str
     created_at: dt.datetime
+    # What the page shows, in the reader's language; the codes above are the API's.
+    status_label: str = ""
+    priority_label: str = ""
 
 
 # A provider answers for one customer in one query (the lookup's query budget counts one per
