@@ -12,6 +12,8 @@ from aftersales.accounts.endpoint_access import PUBLIC, access
 from aftersales.accounts.services import token_user
 from aftersales.cases.api import router as cases_router
 from aftersales.cases.email_api import router as inbound_email_router
+from aftersales.cases.macros_api import router as macros_router
+from aftersales.cases.organize_api import router as organize_router
 from aftersales.contracts.api import router as contracts_router
 from aftersales.contracts.penalty_api import router as penalty_router
 from aftersales.core.errors import ApplicationError, error_body
@@ -25,6 +27,7 @@ from aftersales.inventory.api import router as inventory_router
 from aftersales.inventory.loans_api import router as loans_router
 from aftersales.inventory.sales_api import router as part_sales_router
 from aftersales.notify.api import router as notify_router
+from aftersales.notify.notices_api import router as notices_router
 from aftersales.registry.api import router as registry_router
 from aftersales.registry.import_api import router as import_router
 from aftersales.registry.lookup_api import router as lookup_router
@@ -116,9 +119,13 @@ api.add_router("", accounts_router)
 api.add_router("", registry_router)
 api.add_router("", lookup_router)
 api.add_router("", import_router)
+# Before cases: "/cases/bulk" and the like must not be read as a case number.
+api.add_router("", macros_router)
+api.add_router("", organize_router)
 api.add_router("", cases_router)
 api.add_router("", inbound_email_router)
 api.add_router("", notify_router)
+api.add_router("", notices_router)
 api.add_router("", sla_router)
 api.add_router("", penalty_router)
 api.add_router("", contracts_router)

@@ -183,3 +183,11 @@ def sync_role_groups(sender=None, **kwargs) -> None:
         wanted = [perms[c] for c in codes if c in perms]
         if wanted:
             group.permissions.add(*wanted)
+
+
+# Daily use: managers and admins keep the macros shared with a team (anyone who works cases
+# keeps personal ones); the seat and managers coin new tags, which everybody then uses.
+for _role in (Role.MANAGER, Role.SERVICE_MANAGER, Role.ADMIN):
+    ROLE_PERMISSIONS[_role] += ["cases.manage_team_macros"]
+for _role in (Role.DISPATCHER, Role.MANAGER, Role.SERVICE_MANAGER, Role.ADMIN):
+    ROLE_PERMISSIONS[_role] += ["cases.add_tag"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.db import PlannedQuerySet
 from aftersales.core.models import Activity, ActivityQuerySet  # the one timeline (also re-exported)
@@ -215,6 +217,19 @@ class Case(models.Model):
     entitlement_status = models.CharField(_("entitlement"), max_length=20, blank=True)
     entitlement_reason = models.CharField(_("entitlement reason"), max_length=300, blank=True)
 
+    tags = models.ManyToManyField(
+        "cases.Tag", verbose_name=_("tags"), blank=True, related_name="cases"
+    )
+    # A duplicate merged into another case points at it; both histories stay.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_cases",
+    )
+
     rma_requested = models.BooleanField(_("handed to RMA"), default=False)
     rma_reference = models.CharField(_("RMA reference"), max_length=60, blank=True)
 
@@ -314,6 +329,11 @@ class ActivityKind(models.TextChoices):
     DEPARTED = "departed", _("Departed for the site")
     ARRIVED = "arrived", _("Arrived onsite")
     FINISHED = "finished", _("Onsite work finished")
+    TAGGED = "tagged", _("Tags changed")
+    LINKED = "linked", _("Linked to a case")
+    MERGED = "merged", _("Merged")
+    WORK_LOGGED = "work_logged", _("Time logged")
+    MACRO = "macro", _("Macro applied")
 
 
 class CaseCounter(models.Model):
@@ -523,3 +543,168 @@ class InboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_address}: {self.subject}"
+
+
+class TagColour(models.TextChoices):
+    GREY = "secondary", _("Grey")
+    BLUE = "primary", _("Blue")
+    GREEN = "success", _("Green")
+    YELLOW = "warning", _("Yellow")
+    RED = "danger", _("Red")
+    CYAN = "info", _("Cyan")
+
+
+class Tag(models.Model):
+    """A label a desk puts on cases (a product line, a campaign, "VIP"); names are unique."""
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    colour = models.CharField(
+        _("colour"), max_length=12, choices=TagColour.choices, default=TagColour.GREY
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseLinkKind(models.TextChoices):
+    RELATED = "related", _("Related")
+    DUPLICATE = "duplicate", pgettext_lazy("case link", "Duplicate of")
+
+
+class CaseLink(models.Model):
+    """One case pointing at another; stored once and shown on both cases."""
+
+    from_case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="links_out"
+    )
+    to_case = models.ForeignKey(
+        Case, verbose_name=_("linked case"), on_delete=models.PROTECT, related_name="links_in"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=CaseLinkKind.choices, default=CaseLinkKind.RELATED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("case link")
+        verbose_name_plural = _("case links")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_case", "to_case"], name="case_link_once"),
+            models.CheckConstraint(
+                condition=~Q(from_case=models.F("to_case")), name="case_link_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_case_id} -> {self.to_case_id}"
+
+
+class Macro(models.Model):
+    """A canned reply plus field changes (e.g. "waiting for logs"), shared with a role or
+    kept by one person; retired, never deleted."""
+
+    name = models.CharField(_("name"), max_length=80)
+    body = models.TextField(_("reply text"), blank=True)
+    internal = models.BooleanField(_("internal note"), default=False)
+    set_status = models.CharField(
+        _("set status"), max_length=20, choices=Status.choices, blank=True
+    )
+    set_priority = models.CharField(
+        _("set priority"), max_length=2, choices=Priority.choices, blank=True
+    )
+    add_tags = models.ManyToManyField(
+        Tag, verbose_name=_("add tags"), blank=True, related_name="macros"
+    )
+    # Shared with everybody holding this role, or personal to `owner`: exactly one is set.
+    team = models.CharField(_("team"), max_length=30, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="macros",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("macro")
+        verbose_name_plural = _("macros")
+        ordering = ["name", "id"]
+        permissions = [("manage_team_macros", _("Can manage macros shared with a team"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(team="") & Q(owner__isnull=False))
+                | (~Q(team="") & Q(owner__isnull=True)),
+                name="macro_team_or_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkLog(models.Model):
+    """Minutes one person spent on a case, for appraisal; a wrong entry is voided, not deleted."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="work_logs"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("engineer"),
+        on_delete=models.PROTECT,
+        related_name="work_logs",
+    )
+    minutes = models.PositiveIntegerField(_("minutes"))
+    worked_on = models.DateField(_("worked on"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("voided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("work log entry")
+        verbose_name_plural = _("work log")
+        ordering = ["worked_on", "id"]
+        indexes = [models.Index(fields=["user", "worked_on"], name="worklog_user_day_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1) & Q(minutes__lte=1440), name="worklog_minutes_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.minutes} min"

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from aftersales.cases import detail_views, triage_views, views
+from aftersales.cases import detail_views, macro_views, organize_views, triage_views, views
 
 app_name = "cases"
 urlpatterns = [
     # Before "<str:number>/", which would read "triage" as a case number.
     *triage_views.urlpatterns,
+    *macro_views.urlpatterns,
+    *organize_views.urlpatterns,
     path("", views.case_list, name="list"),
     path("new/", views.case_new, name="new"),
     path("new/contacts/", views.contact_options, name="contact_options"),

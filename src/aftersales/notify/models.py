@@ -106,3 +106,45 @@ class OutboxMessage(models.Model):
     @property
     def reference(self) -> str:
         return f"{self.ref_type}:{self.ref_id}" if self.ref_type or self.ref_id else ""
+
+
+class Notice(models.Model):
+    """An in-app notice for the bell: what the outbox tells a staff member, marked read on view."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="notices",
+        db_index=False,
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    title = models.CharField(_("title"), max_length=255)
+    ref_type = models.CharField(_("reference type"), max_length=40, blank=True)
+    ref_id = models.CharField(_("reference"), max_length=64, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="notice_user_idx"),
+            # The bell's count reads only the unread ones.
+            models.Index(
+                fields=["user"], name="notice_unread_idx", condition=models.Q(read_at__isnull=True)
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "dedupe_key"],
+                name="notice_dedupe_once",
+                condition=~models.Q(dedupe_key=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
