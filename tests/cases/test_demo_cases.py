@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from aftersales.cases.demo import demo_clock
+from aftersales.cases.demo import DEMO_KEY, demo_clock
 from aftersales.cases.models import Activity, ActivityKind, Case, MajorApproval, Status, VendorCase
 from aftersales.notify.models import OutboxMessage
 from aftersales.registry import demo
@@ -30,11 +30,16 @@ def rich_demo(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+def _played() -> int:
+    """Cases the demo played (the mail section and paid repairs open a few of their own)."""
+    opened = Activity.objects.filter(subject_kind="case", kind=ActivityKind.CREATED)
+    return opened.filter(data__has_key=DEMO_KEY).count()
+
+
 def test_demo_opens_the_requested_number_of_cases():
     result = demo.load(customers=3, cases=9)
     assert result.created["cases"] == 9
-    assert Case.objects.count() == 9
-    assert Activity.objects.filter(subject_kind="case", kind=ActivityKind.CREATED).count() == 9
+    assert _played() == 9
 
 
 def test_running_the_demo_twice_adds_no_case():
@@ -69,7 +74,7 @@ def test_only_the_demo_staff_play_parts_in_demo_cases():
 def test_demo_command_loads_three_cases_per_customer_by_default():
     out = io.StringIO()
     call_command("demo", "--customers", "2", stdout=out)
-    assert Case.objects.count() == 6
+    assert _played() == 6
     assert "6 cases" in out.getvalue()
 
 
@@ -114,7 +119,9 @@ class TestRichDemo:
         assert not OutboxMessage.objects.filter(status="pending").exists()
 
     def test_closed_cases_were_resolved_first_and_confirmed(self):
-        closed = Case.objects.filter(status=Status.CLOSED).exclude(approvals__decision="refused")
+        closed = Case.objects.filter(status=Status.CLOSED, merged_into__isnull=True).exclude(
+            approvals__decision="refused"
+        )
         assert closed.exists()
         for case in closed:
             kinds = list(case.activities.values_list("kind", flat=True))

@@ -110,3 +110,24 @@ def test_the_link_lives_link_days(seat, customer_a, contact_a):
         case = closed_case(customer=customer_a, contact=contact_a)
         invitation = surveys.survey_link_for_case(case=case, by=seat)
     assert invitation.expires_at - invitation.sent_at == dt.timedelta(days=14)
+
+
+def test_a_link_mailed_with_a_timestamped_token_still_opens(seat, customer_a, contact_a):
+    from django.core import signing
+
+    from aftersales.feedback.survey_tokens import SALT, nonce_of
+
+    invitation = surveys.survey_link_for_case(
+        case=closed_case(customer=customer_a, contact=contact_a), by=seat
+    )
+    old_style = signing.dumps({"n": invitation.nonce}, salt=SALT)
+    assert nonce_of(old_style) == invitation.nonce
+
+
+def test_the_link_of_one_invitation_is_the_same_a_second_later(seat, customer_a, contact_a):
+    case = closed_case(customer=customer_a, contact=contact_a)
+    with time_machine.travel(at(2026, 12, 1, 10, 0), tick=False):
+        first = _link(seat, case).json()["url"]
+    with time_machine.travel(at(2026, 12, 1, 10, 5), tick=False):
+        second = _link(seat, case).json()["url"]
+    assert first == second

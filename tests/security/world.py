@@ -32,6 +32,7 @@ from aftersales.rma import returns as rma_returns
 from aftersales.rma import services as rma_services
 from aftersales.sla.models import EscalationFiring, EscalationRule, Promise, SlaPolicy
 from tests import factories
+from tests.cases.factories_daily import macro_fillers, notice_fillers
 from tests.feedback.factories_callbacks import callback_fillers
 from tests.feedback.factories_complaints import complaint_fillers
 from tests.feedback.factories_surveys import survey_fillers
@@ -257,6 +258,8 @@ def build_world() -> World:
         **survey_fillers(customer_a),
         **callback_fillers(customer_a, asset, A_SECRET),
         **complaint_fillers(customer_a, case, A_SECRET),
+        **macro_fillers(case, worker, staff[Role.MANAGER]),  # macros and the work log
+        **notice_fillers(owner),  # the bell: /notify/notices/<id>/, /api/v1/notices/{id}/read
         # A penalty line exists only once a promise is missed; the id names A's contract clock.
         "penalties/line_id": f"{first_promise.pk}-{contract.penalty_rules.first().pk}",
     }

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,20 @@ class ManagerLevel(models.TextChoices):
     RESPONSE_CENTRE = "response_centre", _("Response-centre manager")
     TECHNICAL_CENTRE = "technical_centre", _("Technical-centre manager")
     GENERAL = "general", _("General manager")
+
+
+# Accounts the system acts as (mail intake); never offered in a picker of people.
+SYSTEM_USERNAMES = ("mailbot",)
+
+
+class UserQuerySet(models.QuerySet):
+    def people(self) -> UserQuerySet:
+        """Without the system's own accounts."""
+        return self.exclude(username__in=SYSTEM_USERNAMES)
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
 
 
 class User(AbstractUser):
@@ -23,6 +38,8 @@ class User(AbstractUser):
     manager_level = models.CharField(
         _("manager level"), max_length=20, choices=ManagerLevel.choices, blank=True
     )
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

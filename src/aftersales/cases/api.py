@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from aftersales.accounts.endpoint_access import access, scoped, staff_perm
 from aftersales.accounts.models import User
-from aftersales.cases import export, selectors, services, similar
+from aftersales.cases import export, organize, selectors, services, similar
 from aftersales.cases.models import Case
 from aftersales.cases.schemas import (
     ApprovalIn,
@@ -25,6 +25,7 @@ from aftersales.cases.schemas import (
     TextIn,
     VersionIn,
 )
+from aftersales.contracts.entitlement import reason_text
 from aftersales.core import timeline
 from aftersales.core.errors import Invalid
 from aftersales.core.pagination import Limit, Offset, page
@@ -90,6 +91,7 @@ class CaseFilterParams(Schema):
     q: SearchText = ""
     queue: str = Field("", max_length=20)
     sort: str = Field("", pattern="^(|due)$")
+    tag: str = Field("", max_length=40, description="A tag's name (staff only).")
 
 
 class CaseListParams(CaseFilterParams):
@@ -134,8 +136,13 @@ def case_out(case: Case, user: User) -> dict:
             "diagnosis_due_at": case.diagnosis_due_at,
             "resolution_due_at": case.resolution_due_at,
         },
-        "entitlement": {"status": case.entitlement_status, "reason": case.entitlement_reason},
+        "entitlement": {
+            "status": case.entitlement_status,
+            "reason": reason_text(case.entitlement_reason),
+        },
         "allowed_actions": selectors.available_actions(user=user, case=case),
+        "tags": [t.name for t in organize.case_tags(user=user, case=case)],
+        "merged_into": organize.merged_into_number(case),
     }
 
 
@@ -203,6 +210,8 @@ def case_list(request: HttpRequest, params: Query[CaseListParams]):
     result = page(
         request, qs, limit=params.limit, offset=params.offset, count_cap=selectors.CASE_COUNT_CAP
     )
+    organize.with_tags(result["items"], user=request.auth)  # one query each, not per row
+    organize.with_merged_into(result["items"])
     result["items"] = [case_out(c, request.auth) for c in result["items"]]
     return result
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -567,6 +568,8 @@ class Tag(models.Model):
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
         ordering = ["name"]
+        # "VIP" and "vip" are one tag, even when two people coin it at the same instant.
+        constraints = [models.UniqueConstraint(Lower("name"), name="tag_name_ci_unique")]
 
     def __str__(self) -> str:
         return self.name

@@ -14,12 +14,16 @@ from aftersales.registry.models import Vendor
 def _with_roles(*roles: str) -> QuerySet[User]:
     # A subquery rather than a join: a user in two groups still appears once.
     members = User.objects.filter(groups__name__in=roles).values("pk")
-    return User.objects.filter(is_active=True, pk__in=members)
+    return User.objects.people().filter(is_active=True, pk__in=members)
 
 
 def engineer_names_for_picker() -> QuerySet[User]:
     """Active engineers and experts by name, without their load (filters need no counts)."""
-    return _with_roles(Role.ENGINEER, Role.EXPERT).select_related("engineer").order_by("username")
+    return (
+        _with_roles(Role.ENGINEER, Role.EXPERT)
+        .select_related("engineer")
+        .order_by("display_name", "username")
+    )
 
 
 def engineers_for_picker(*roles: str) -> QuerySet[User]:

@@ -96,6 +96,8 @@ class CaseOut(BaseModel):
     sla: SlaOut
     entitlement: CaseEntitlementOut
     allowed_actions: list[str]
+    tags: list[str] = Field([], description="Staff only: always empty for customers.")
+    merged_into: str | None = Field(None, description="The case this duplicate was merged into.")
 
 
 class CaseDetailOut(CaseOut):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.access import NOT_ALLOWED, can, is_staff_member, scope_to_customer
 from aftersales.accounts.models import User
 from aftersales.cases import access, search, workflow
-from aftersales.cases.models import OPEN_STATUSES, Case, CaseType
+from aftersales.cases.models import OPEN_STATUSES, Case, CaseType, Tag
 from aftersales.core import timeline
 from aftersales.core.errors import Forbidden, NotFound
 from aftersales.core.memo import ConfigMemo
@@ -82,6 +82,7 @@ class CaseFilters:
     q: str = ""
     queue: str = ""
     sort: str = ""  # "" newest first; "due": due soonest (overdue first, no promise last)
+    tag: str = ""  # a tag's name, any case; ignored for customers' contacts (tags are staff's)
 
 
 def case_search(*, user: Any, filters: CaseFilters) -> QuerySet[Case]:
@@ -122,6 +123,10 @@ def case_search(*, user: Any, filters: CaseFilters) -> QuerySet[Case]:
         qs = qs.filter(created_at__gte=f.created_after)
     if f.created_before:
         qs = qs.filter(created_at__lt=f.created_before)
+    if f.tag and is_staff_member(user):
+        tag_ids = _ids(Tag.objects.filter(name__iexact=f.tag))
+        tagged = Case.tags.through.objects.filter(tag_id__in=tag_ids).values("case_id")
+        qs = qs.filter(pk__in=tagged)
     qs = _queue(qs, user=user, queue=f.queue)
     if f.q:
         return text_search(qs, f.q, internal=can(user, "cases.view_internal"))

@@ -20,7 +20,16 @@ from django.views.decorators.http import require_POST
 from aftersales.accounts.access import has_role
 from aftersales.accounts.decorators import permission_required
 from aftersales.accounts.roles import Role
-from aftersales.cases import access, export, forms, pickers, preferences, selectors, services
+from aftersales.cases import (
+    access,
+    export,
+    forms,
+    organize,
+    pickers,
+    preferences,
+    selectors,
+    services,
+)
 from aftersales.cases.models import Case
 from aftersales.cases.uploads import limit_mb
 from aftersales.core.errors import ApplicationError, Conflict, Forbidden, Invalid, NotFound
@@ -74,6 +83,7 @@ def _queue_filters(
         created_before=before,
         q=f.value("q") or "",
         queue="" if tab == "all" else tab,
+        tag=request.GET.get("tag", "")[:40],  # organize: the tag filter (not in QueueFilter)
     )
     return filters, tab, f.value("sort") or "-created"
 
@@ -89,6 +99,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.case_search(user=request.user, filters=filters).order_by(*SORT_ORDER[sort])
     page = console_page(request, qs, per_page=PER_PAGE, cap=selectors.CASE_COUNT_CAP)
     selectors.with_promises(page.object_list, timezone.now())
+    queue_tags = organize.queue_tags(page.object_list, user=request.user)
     context = {
         "page": page,
         "filters": f,
@@ -99,6 +110,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "saved_views": preferences.saved_views_for(user=request.user),
         "saved_view_form": forms.SavedViewForm(),
         "can_assign": can_assign,
+        "can_bulk": organize.can_bulk(request.user),
+        "queue_tags": queue_tags,
         "can_create": access.can_create_case(request.user),
     }
     template = "cases/list.html"

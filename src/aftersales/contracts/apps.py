@@ -8,6 +8,9 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts and warranty")
 
     def ready(self) -> None:
+        from aftersales.notify.notices import register_notice_link
+
+        register_notice_link("contract", "contracts:detail")
         from aftersales.contracts.lookup import contracts_section
         from aftersales.contracts.models import ServiceContract, WarrantyTerm
         from aftersales.core.subjects import register_subject
@@ -20,3 +23,6 @@ class ContractsConfig(AppConfig):
         from aftersales.registry.hooks import on_warranty_changed
 
         on_warranty_changed(entitlement_refresh_open_cases)
+        from aftersales.registry.demo import register_section as register_demo
+
+        register_demo("contracts", "aftersales.contracts.demo.load")

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from aftersales.registry.models import Asset, Customer
+from aftersales.registry.models import Asset, Customer, ProductKind
 
 IN_WARRANTY = "in_warranty"
 IN_CONTRACT = "in_contract"
@@ -27,17 +30,64 @@ OUT_OF_WARRANTY = "out_of_warranty"
 STATUSES = (IN_WARRANTY, IN_CONTRACT, OUT_OF_WARRANTY)
 
 
+# Reasons are stored as a code and its values, and worded in the reader's language when shown:
+# a reason stored as a sentence would read in its writer's language to everybody.
+REASONS = {
+    "contract": gettext_noop("contract %(number)s %(level)s until %(date)s"),
+    "no_asset": gettext_noop("No registered asset: paid service unless agreed."),
+    "no_acceptance": gettext_noop("No final acceptance date recorded: warranty cannot start."),
+    "not_accepted": gettext_noop("%(kind)s not yet accepted: warranty runs until %(date)s"),
+    "in_warranty": gettext_noop("%(kind)s warranty until %(date)s"),
+    "ended": gettext_noop("%(kind)s warranty ended on %(date)s"),
+    # Warranties of our own work, decided by rma and repairs on top of the asset's.
+    "spare_part": gettext_noop("part warranty of the spare shipped by %(number)s until %(date)s"),
+    "repair_warranty": gettext_noop("repair warranty of %(number)s until %(date)s"),
+}
+
+
+def reason_text(stored: str) -> str:
+    """A stored reason in the current language; text stored before codes is shown as it is."""
+    try:
+        data = json.loads(stored) if stored.startswith("{") else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or data.get("code") not in REASONS:
+        return stored
+    params = {k: str(v) for k, v in data.items() if k != "code"}
+    if "kind" in params:
+        kinds = dict(ProductKind.choices)
+        params["kind"] = str(kinds.get(params["kind"], params["kind"])).lower()
+    if "level" in params:
+        params["level"] = service_level_label(params["level"])
+    try:
+        return _(REASONS[data["code"]]) % params
+    except (KeyError, ValueError, TypeError):
+        return stored
+
+
 @dataclass(frozen=True)
 class Entitlement:
     status: str
-    reason: str
+    reason_code: str
     until: dt.date | None = None
     service_level: str = ""
     contract: str = ""
+    reason_params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_free(self) -> bool:
         return self.status != OUT_OF_WARRANTY
+
+    @property
+    def stored_reason(self) -> str:
+        """The reason as records keep it: its code and values, no words."""
+        return json.dumps(
+            {"code": self.reason_code, **self.reason_params}, ensure_ascii=False, sort_keys=True
+        )
+
+    @property
+    def reason(self) -> str:
+        return reason_text(self.stored_reason)
 
     def as_dict(self) -> dict:
         return {
@@ -98,12 +148,8 @@ def warranty_end(asset: Asset) -> dt.date | None:
 
 def _contract_entitlement(contract) -> Entitlement:
     code = contract.sla_policy.code
-    reason = _("contract %(number)s %(level)s until %(date)s") % {
-        "number": contract.number,
-        "level": service_level_label(code),
-        "date": contract.ends_on.isoformat(),
-    }
-    return Entitlement(IN_CONTRACT, reason, contract.ends_on, code, contract.number)
+    params = {"number": contract.number, "level": code, "date": contract.ends_on.isoformat()}
+    return Entitlement(IN_CONTRACT, "contract", contract.ends_on, code, contract.number, params)
 
 
 def entitlement_for(
@@ -131,29 +177,19 @@ def _entitlement(asset: Asset | None, on: dt.date, contract) -> Entitlement:
     if contract is not None:
         return _contract_entitlement(contract)
     if asset is None:
-        return Entitlement(OUT_OF_WARRANTY, _("No registered asset: paid service unless agreed."))
+        return Entitlement(OUT_OF_WARRANTY, "no_asset")
     warranty = asset_warranty(asset)
-    kind = asset.product_model.get_kind_display().lower()
     if warranty.ends_on is None:
-        return Entitlement(
-            OUT_OF_WARRANTY, _("No final acceptance date recorded: warranty cannot start.")
-        )
-    params = {"kind": kind, "date": warranty.ends_on.isoformat()}
+        return Entitlement(OUT_OF_WARRANTY, "no_acceptance")
+    params = {"kind": asset.product_model.kind, "date": warranty.ends_on.isoformat()}
+    level = warranty.service_level
     if warranty.starts_on and on < warranty.starts_on:
         # Serviced before acceptance: still the supplier's delivery obligation, hence free.
         return Entitlement(
-            IN_WARRANTY,
-            _("%(kind)s not yet accepted: warranty runs until %(date)s") % params,
-            warranty.ends_on,
-            warranty.service_level,
+            IN_WARRANTY, "not_accepted", warranty.ends_on, level, reason_params=params
         )
     if on <= warranty.ends_on:
         return Entitlement(
-            IN_WARRANTY,
-            _("%(kind)s warranty until %(date)s") % params,
-            warranty.ends_on,
-            warranty.service_level,
+            IN_WARRANTY, "in_warranty", warranty.ends_on, level, reason_params=params
         )
-    return Entitlement(
-        OUT_OF_WARRANTY, _("%(kind)s warranty ended on %(date)s") % params, warranty.ends_on
-    )
+    return Entitlement(OUT_OF_WARRANTY, "ended", warranty.ends_on, reason_params=params)

@@ -8,6 +8,9 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Customer voice")
 
     def ready(self) -> None:
+        from aftersales.notify.notices import register_notice_link
+
+        register_notice_link("complaint", "complaints:detail")
         from aftersales.core.subjects import register_subject
         from aftersales.feedback.models import (
             Callback,

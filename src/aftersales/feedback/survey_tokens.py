@@ -22,8 +22,9 @@ def new_nonce() -> str:
 
 
 def make_token(nonce: str) -> str:
-    """The URL-safe signed token for an invitation's nonce."""
-    return signing.dumps({"n": nonce}, salt=SALT)
+    """The URL-safe signed token for an invitation's nonce; the same nonce gives the same link."""
+    # No timestamp in the signature: the row keeps the expiry, and a link shown twice must match.
+    return signing.Signer(salt=SALT).sign_object({"n": nonce})
 
 
 def nonce_of(token: str) -> str | None:
@@ -31,8 +32,12 @@ def nonce_of(token: str) -> str | None:
     if not token or len(token) > TOKEN_MAX:
         return None
     try:
-        payload = signing.loads(token, salt=SALT)
-    except signing.BadSignature:
-        return None
+        payload = signing.Signer(salt=SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):
+        # An old token's signature covers "payload:timestamp", which is no JSON on its own.
+        try:  # a link mailed before tokens lost their timestamp
+            payload = signing.loads(token, salt=SALT)
+        except signing.BadSignature:
+            return None
     nonce = payload.get("n") if isinstance(payload, dict) else None
     return nonce if isinstance(nonce, str) and nonce else None

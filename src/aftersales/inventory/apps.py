@@ -8,6 +8,9 @@ class InventoryConfig(AppConfig):
     verbose_name = _("Spare-parts inventory")
 
     def ready(self) -> None:
+        from aftersales.notify.notices import register_notice_link
+
+        register_notice_link("part_sale", "inventory:sale_detail")
         from aftersales.core.subjects import register_subject
         from aftersales.inventory.models import Loan, MoveKind, Part, Stocktake, Warehouse
         from aftersales.registry.demo import register_section

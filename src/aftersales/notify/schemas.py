@@ -48,3 +48,34 @@ class OutboxPage(Schema):
     items: list[OutboxOut]
     count: int
     next: str | None
+
+
+class NoticeParams(Schema):
+    unread: bool = False
+    limit: Limit = 50
+    offset: Offset = 0
+
+
+class NoticeOut(Schema):
+    id: int
+    kind: str
+    title: str
+    ref_type: str
+    ref_id: str
+    url: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class NoticePage(Schema):
+    items: list[NoticeOut]
+    count: int
+    next: str | None
+
+
+class UnreadCountOut(Schema):
+    unread: int
+
+
+class ReadAllOut(Schema):
+    marked: int

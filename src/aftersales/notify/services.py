@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import Conflict, Invalid
 from aftersales.lib.phones import normalize_phone
+from aftersales.notify import notices
 from aftersales.notify.models import Channel, OutboxMessage, Status
 from aftersales.notify.sms import sms_send
 
@@ -195,6 +196,7 @@ def notify_enqueue(
         if found is None:
             raise
         return found
+    notices.notice_from_message(message)  # the bell's copy for staff, in the same transaction
     if reason:
         logger.warning("outbox %s (%s) not deliverable: %s", message.pk, kind, reason)
     else:
@@ -449,6 +451,7 @@ def notify_enqueue_many(*, messages: list[dict[str, Any]]) -> list[OutboxMessage
             )
         )
     OutboxMessage.objects.bulk_create(rows)
+    notices.notices_from_messages(rows)
     for row in rows:
         if row.last_error:
             logger.warning("outbox %s (%s) not deliverable: %s", row.pk, row.kind, row.last_error)

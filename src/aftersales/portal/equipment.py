@@ -15,7 +15,7 @@ from aftersales.registry import selectors
 PER_PAGE = 25
 
 
-def _with_entitlements(rows: list[Any]) -> None:
+def with_warranty_ends(rows: list[Any]) -> None:
     """Each asset's warranty or contract state and warranty end: the page's contracts at once."""
     found = entitlements_for(assets=rows, on=timezone.localdate())
     for row in rows:
@@ -28,5 +28,5 @@ def equipment_list(request: HttpRequest) -> HttpResponse:
     filters = ListFilter(request.GET)
     queryset = selectors.asset_search_for_user(user=request.user, q=filters.value("q") or "")
     return list_page(
-        request, "portal/equipment_list.html", queryset, filters, _with_entitlements, PER_PAGE
+        request, "portal/equipment_list.html", queryset, filters, with_warranty_ends, PER_PAGE
     )

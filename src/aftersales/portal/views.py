@@ -18,15 +18,19 @@ from aftersales.cases import selectors as case_selectors
 from aftersales.cases import services as case_services
 from aftersales.cases.detail_views import add_comment, attachment_response, get_case, timeline
 from aftersales.cases.forms import PortalCaseForm
-from aftersales.cases.models import OPEN_STATUSES, Case, Channel
+from aftersales.cases.models import OPEN_STATUSES, Case, Channel, Status
 from aftersales.cases.uploads import limit_mb
 from aftersales.core.errors import ApplicationError, Conflict, Invalid
 from aftersales.core.html_errors import add_form_error, raise_http
 from aftersales.core.pagination import console_page
+from aftersales.portal.equipment import with_warranty_ends
 from aftersales.registry import selectors
+from aftersales.repairs import selectors as repair_selectors
 
 PER_PAGE = 50
 HOME_CASES = 10
+HOME_REPAIRS = 5
+HOME_ASSETS = 10  # the equipment page lists them all, with paging
 # What a customer may do on their own case, besides commenting.
 CUSTOMER_ACTIONS = ("confirm", "reject", "reopen")
 STATES = {"open": "open", "closed": "resolved,closed", "all": ""}
@@ -49,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
     assets = (
         selectors.assets_for_user(user)
         .select_related("product_model__vendor", "site")
-        .order_by("serial_number")[:200]
+        .order_by("serial_number")[:HOME_ASSETS]
     )
     contacts = selectors.contacts_for_user(user).order_by("name")
     projects = selectors.projects_for_user(user).order_by("code")
@@ -59,6 +63,16 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("case_type")
         .order_by("-created_at")[:HOME_CASES]
     )
+    # Solved cases wait for the customer's word: first on the page, oldest first.
+    to_confirm = (
+        case_selectors.cases_for_user(user)
+        .filter(status=Status.RESOLVED)
+        .select_related("assignee")
+        .order_by("resolved_at", "id")[:HOME_CASES]
+    )
+    assets = list(assets)
+    with_warranty_ends(assets)
+    repairs = repair_selectors.repair_search(user=user, status="", q="")[:HOME_REPAIRS]
     return render(
         request,
         "portal/home.html",
@@ -68,6 +82,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "contacts": contacts,
             "projects": projects,
             "open_cases": open_cases,
+            "to_confirm": to_confirm,
+            "repairs": repairs,
         },
     )
 

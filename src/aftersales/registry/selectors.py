@@ -127,7 +127,8 @@ def _phone_digits(q: str) -> str:
 def staff_users() -> QuerySet[User]:
     """Active logins with a staff role: who may be a service manager or a project member."""
     return (
-        User.objects.filter(is_active=True, groups__name__in=[str(r) for r in STAFF_ROLES])
+        User.objects.people()
+        .filter(is_active=True, groups__name__in=[str(r) for r in STAFF_ROLES])
         .distinct()
         .order_by("display_name", "username")
     )

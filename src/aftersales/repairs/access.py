@@ -18,6 +18,7 @@ from aftersales.accounts.predicates import (
     is_customer_of,
     staff_with,
 )
+from aftersales.contracts.entitlement import reason_text
 from aftersales.core.errors import ApplicationError, Conflict
 from aftersales.repairs.models import RepairOrder, RepairStatus, ServiceMode
 
@@ -63,7 +64,7 @@ def _case_open(case: Any) -> ApplicationError | None:
 def _quotable(order: RepairOrder) -> ApplicationError | None:
     error = _in(RepairStatus.NEW)(order)
     if error is None and not order.chargeable:
-        error = Conflict(FREE_NO_QUOTE % {"reason": order.entitlement_reason})
+        error = Conflict(FREE_NO_QUOTE % {"reason": reason_text(order.entitlement_reason)})
     return error
 
 

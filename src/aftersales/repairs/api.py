@@ -13,6 +13,7 @@ from ninja import Router, Schema, Status
 from aftersales.accounts.access import is_staff_member
 from aftersales.accounts.endpoint_access import access, scoped, staff_perm
 from aftersales.cases import selectors as case_selectors
+from aftersales.contracts.entitlement import reason_text
 from aftersales.core import timeline
 from aftersales.core.errors import Invalid
 from aftersales.core.openapi import optional_body_doc
@@ -83,7 +84,10 @@ def repair_out(order: RepairOrder, user: Any) -> dict:
         "test_results": order.test_results,
         "appointment_at": order.appointment_at,
         "engineers": [u.username for u in order.engineers.all()],
-        "entitlement": {"status": order.entitlement_status, "reason": order.entitlement_reason},
+        "entitlement": {
+            "status": order.entitlement_status,
+            "reason": reason_text(order.entitlement_reason),
+        },
         "exclusion": order.exclusion,
         "chargeable": order.chargeable,
         "replacement_proposed": order.replacement_proposed,

@@ -16,3 +16,4 @@ class RepairsConfig(AppConfig):
         register_subject(RepairOrder, "repair", kinds=RepairEventKind.choices)
         promises.register()
         register_demo("repairs", "aftersales.repairs.demo.load")
+        register_demo("repair states", "aftersales.repairs.demo.load_states")

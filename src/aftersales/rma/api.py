@@ -11,6 +11,7 @@ from pydantic import Field
 
 from aftersales.accounts.endpoint_access import access, scoped, staff_perm
 from aftersales.cases import selectors as case_selectors
+from aftersales.contracts.entitlement import reason_text
 from aftersales.core import timeline
 from aftersales.core.api_steps import add_steps
 from aftersales.core.openapi import documented, optional_body_doc
@@ -61,7 +62,10 @@ def rma_out(rma: Rma, user: Any) -> dict:
         "fault": rma.fault,
         "doa": rma.doa,
         "mode": rma.mode,
-        "entitlement": {"status": rma.entitlement_status, "reason": rma.entitlement_reason},
+        "entitlement": {
+            "status": rma.entitlement_status,
+            "reason": reason_text(rma.entitlement_reason),
+        },
         "confirmed_at": rma.confirmed_at,
         "warehouse": rma.warehouse_code,
         "carrier": rma.carrier,

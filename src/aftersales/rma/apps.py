@@ -8,6 +8,10 @@ class RmaConfig(AppConfig):
     verbose_name = _("RMA and advance replacement")
 
     def ready(self) -> None:
+        from aftersales.notify.notices import register_notice_link
+
+        register_notice_link("rma", "rma:detail")
+        register_notice_link("return", "returns:detail")
         from aftersales.core.subjects import register_subject
         from aftersales.registry.demo import register_section as register_demo
         from aftersales.rma import promises, return_promises

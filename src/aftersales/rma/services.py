@@ -122,11 +122,8 @@ def _part_warranty(
     until = add_months(timezone.localdate(earlier.shipped_at), part_warranty_months())
     if until < on:
         return entitlement
-    reason = _("part warranty of the spare shipped by %(number)s until %(date)s") % {
-        "number": earlier.number,
-        "date": until.isoformat(),
-    }
-    return Entitlement(IN_WARRANTY, reason, until)
+    params = {"number": earlier.number, "date": until.isoformat()}
+    return Entitlement(IN_WARRANTY, "spare_part", until, reason_params=params)
 
 
 def rma_open(
@@ -177,7 +174,7 @@ def rma_open(
             doa=doa,
             mode=mode or _mode(locked, doa=doa),
             entitlement_status=entitlement.status,
-            entitlement_reason=entitlement.reason[:300],
+            entitlement_reason=entitlement.stored_reason,
             confirmed_at=confirmed,
             created_by=by,
             created_at=now,

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.access import is_staff_member
-from aftersales.accounts.models import User
+from aftersales.accounts.models import SYSTEM_USERNAMES, User
 from aftersales.accounts.roles import STAFF_ROLES, Role
 from aftersales.accounts.services import user_create
 from aftersales.cases import services as case_services
@@ -55,7 +55,7 @@ from aftersales.core.errors import ApplicationError, Invalid
 from aftersales.core.schema_types import clip_text
 from aftersales.registry.models import Contact
 
-MAILBOT_USERNAME = "mailbot"
+MAILBOT_USERNAME = SYSTEM_USERNAMES[0]
 MAILBOT_NAME = "邮件接收 (mailbot)"
 CASE_NUMBER = re.compile(r"CS-\d{8}-\d{4,}")
 # A new case from e-mail: the seat re-grades it after reading (domain.md, P3 = impaired).

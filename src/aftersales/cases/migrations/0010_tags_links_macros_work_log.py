@@ -7,98 +7,307 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0009_unassigned_queue_index'),
+        ("cases", "0009_unassigned_queue_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, unique=True, verbose_name='name')),
-                ('colour', models.CharField(choices=[('secondary', 'Grey'), ('primary', 'Blue'), ('success', 'Green'), ('warning', 'Yellow'), ('danger', 'Red'), ('info', 'Cyan')], default='secondary', max_length=12, verbose_name='colour')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, unique=True, verbose_name="name")),
+                (
+                    "colour",
+                    models.CharField(
+                        choices=[
+                            ("secondary", "Grey"),
+                            ("primary", "Blue"),
+                            ("success", "Green"),
+                            ("warning", "Yellow"),
+                            ("danger", "Red"),
+                            ("info", "Cyan"),
+                        ],
+                        default="secondary",
+                        max_length=12,
+                        verbose_name="colour",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tag',
-                'verbose_name_plural': 'tags',
-                'ordering': ['name'],
+                "verbose_name": "tag",
+                "verbose_name_plural": "tags",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_cases', to='cases.case', verbose_name='merged into'),
+            model_name="case",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="merged_cases",
+                to="cases.case",
+                verbose_name="merged into",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='cases', to='cases.tag', verbose_name='tags'),
+            model_name="case",
+            name="tags",
+            field=models.ManyToManyField(
+                blank=True, related_name="cases", to="cases.tag", verbose_name="tags"
+            ),
         ),
         migrations.CreateModel(
-            name='CaseLink',
+            name="CaseLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('related', 'Related'), ('duplicate', 'Duplicate of')], default='related', max_length=12, verbose_name='kind')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('from_case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='links_out', to='cases.case', verbose_name='case')),
-                ('to_case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='links_in', to='cases.case', verbose_name='linked case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("related", "Related"), ("duplicate", "Duplicate of")],
+                        default="related",
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "from_case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="links_out",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "to_case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="links_in",
+                        to="cases.case",
+                        verbose_name="linked case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case link',
-                'verbose_name_plural': 'case links',
-                'ordering': ['created_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('from_case', 'to_case'), name='case_link_once'), models.CheckConstraint(condition=models.Q(('from_case', models.F('to_case')), _negated=True), name='case_link_not_self')],
+                "verbose_name": "case link",
+                "verbose_name_plural": "case links",
+                "ordering": ["created_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("from_case", "to_case"), name="case_link_once"),
+                    models.CheckConstraint(
+                        condition=models.Q(("from_case", models.F("to_case")), _negated=True),
+                        name="case_link_not_self",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Macro',
+            name="Macro",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('body', models.TextField(blank=True, verbose_name='reply text')),
-                ('internal', models.BooleanField(default=False, verbose_name='internal note')),
-                ('set_status', models.CharField(blank=True, choices=[('new', 'New'), ('assigned', 'Assigned'), ('responded', 'Responded'), ('in_progress', 'In progress'), ('waiting', 'Waiting for customer'), ('resolved', 'Resolved'), ('closed', 'Closed')], max_length=20, verbose_name='set status')),
-                ('set_priority', models.CharField(blank=True, choices=[('P1', 'P1 – system down'), ('P2', 'P2 – seriously degraded'), ('P3', 'P3 – impaired'), ('P4', 'P4 – information request')], max_length=2, verbose_name='set priority')),
-                ('team', models.CharField(blank=True, max_length=30, verbose_name='team')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='updated at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='macros', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('add_tags', models.ManyToManyField(blank=True, related_name='macros', to='cases.tag', verbose_name='add tags')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                ("body", models.TextField(blank=True, verbose_name="reply text")),
+                ("internal", models.BooleanField(default=False, verbose_name="internal note")),
+                (
+                    "set_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("new", "New"),
+                            ("assigned", "Assigned"),
+                            ("responded", "Responded"),
+                            ("in_progress", "In progress"),
+                            ("waiting", "Waiting for customer"),
+                            ("resolved", "Resolved"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=20,
+                        verbose_name="set status",
+                    ),
+                ),
+                (
+                    "set_priority",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("P1", "P1 – system down"),
+                            ("P2", "P2 – seriously degraded"),
+                            ("P3", "P3 – impaired"),
+                            ("P4", "P4 – information request"),
+                        ],
+                        max_length=2,
+                        verbose_name="set priority",
+                    ),
+                ),
+                ("team", models.CharField(blank=True, max_length=30, verbose_name="team")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="updated at"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="macros",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "add_tags",
+                    models.ManyToManyField(
+                        blank=True, related_name="macros", to="cases.tag", verbose_name="add tags"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'macro',
-                'verbose_name_plural': 'macros',
-                'ordering': ['name', 'id'],
-                'permissions': [('manage_team_macros', 'Can manage macros shared with a team')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('team', ''), ('owner__isnull', False)), models.Q(models.Q(('team', ''), _negated=True), ('owner__isnull', True)), _connector='OR'), name='macro_team_or_owner')],
+                "verbose_name": "macro",
+                "verbose_name_plural": "macros",
+                "ordering": ["name", "id"],
+                "permissions": [("manage_team_macros", "Can manage macros shared with a team")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("team", ""), ("owner__isnull", False)),
+                            models.Q(
+                                models.Q(("team", ""), _negated=True), ("owner__isnull", True)
+                            ),
+                            _connector="OR",
+                        ),
+                        name="macro_team_or_owner",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WorkLog',
+            name="WorkLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('minutes', models.PositiveIntegerField(verbose_name='minutes')),
-                ('worked_on', models.DateField(verbose_name='worked on')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('voided_at', models.DateTimeField(blank=True, null=True, verbose_name='voided at')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='work_logs', to='cases.case', verbose_name='case')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='work_logs', to=settings.AUTH_USER_MODEL, verbose_name='engineer')),
-                ('voided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='voided by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("minutes", models.PositiveIntegerField(verbose_name="minutes")),
+                ("worked_on", models.DateField(verbose_name="worked on")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "voided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="voided at"),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="work_logs",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="work_logs",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="engineer",
+                    ),
+                ),
+                (
+                    "voided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="voided by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'work log entry',
-                'verbose_name_plural': 'work log',
-                'ordering': ['worked_on', 'id'],
-                'indexes': [models.Index(fields=['user', 'worked_on'], name='worklog_user_day_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('minutes__gte', 1), ('minutes__lte', 1440)), name='worklog_minutes_range')],
+                "verbose_name": "work log entry",
+                "verbose_name_plural": "work log",
+                "ordering": ["worked_on", "id"],
+                "indexes": [
+                    models.Index(fields=["user", "worked_on"], name="worklog_user_day_idx")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("minutes__gte", 1), ("minutes__lte", 1440)),
+                        name="worklog_minutes_range",
+                    )
+                ],
             },
         ),
     ]

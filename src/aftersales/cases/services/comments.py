@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 
 from aftersales.accounts.models import User
-from aftersales.cases import access, notifications, search
+from aftersales.cases import access, mentions, notifications, search
 from aftersales.cases.models import Activity, ActivityKind, Case, Status
 from aftersales.cases.services.common import (
     CUSTOMERS_NO_INTERNAL,
@@ -39,4 +39,5 @@ def case_comment(*, case: Case, by: User, text: str, internal: bool = False) -> 
         resume_case(case, by=None, now=now, text=_t("Customer replied."))
     if not internal:
         notifications.commented(case, activity=activity, by=by)
+    mentions.notify_mentioned(case, activity=activity, by=by)
     return activity

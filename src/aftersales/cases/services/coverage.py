@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _t
 from aftersales.accounts.models import User
 from aftersales.cases import promises
 from aftersales.cases.models import OPEN_STATUSES, ActivityKind, Case
-from aftersales.contracts.entitlement import entitlement_for
+from aftersales.contracts.entitlement import entitlement_for, reason_text
 from aftersales.core import timeline
 from aftersales.registry.models import Customer
 
@@ -70,7 +70,7 @@ def cases_follow_coverage(*, customer: Customer, by: User | None = None) -> int:
     )
     for case in cases:
         ent = entitlement_for(asset=case.asset, on=today, customer=customer)
-        reason = ent.reason[:300]
+        reason = ent.stored_reason
         if (case.entitlement_status, case.entitlement_reason) == (ent.status, reason):
             continue
         timeline.record(
@@ -79,7 +79,7 @@ def cases_follow_coverage(*, customer: Customer, by: User | None = None) -> int:
             actor=by if getattr(by, "is_authenticated", False) else None,
             kind=ActivityKind.UPDATED,
             text=_t("Entitlement: %(reason)s (was: %(old)s)")
-            % {"reason": reason, "old": case.entitlement_reason or "—"},
+            % {"reason": ent.reason, "old": reason_text(case.entitlement_reason) or "—"},
             data={
                 "entitlement": ent.status,
                 "previous": case.entitlement_status,

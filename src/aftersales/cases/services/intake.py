@@ -117,7 +117,7 @@ def case_create(
     )
     entitlement = entitlement_for(asset=asset, on=timezone.localdate(now))
     case.entitlement_status = entitlement.status
-    case.entitlement_reason = entitlement.reason
+    case.entitlement_reason = entitlement.stored_reason
     deadlines.on_create(case, now)
     # Every creation needs the day's counter row: outside a caller's transaction the number is
     # taken in its own statement, so its lock is not held through the inserts and the commit.

@@ -5,10 +5,16 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
-from aftersales.contracts.entitlement import service_level_label
+from aftersales.contracts.entitlement import reason_text, service_level_label
 from aftersales.contracts.selectors import contracts_for_user
 
 register = template.Library()
+
+
+@register.filter
+def entitlement_reason(stored: str) -> str:
+    """A stored entitlement reason in the reader's language."""
+    return reason_text(stored or "")
 
 
 @register.filter

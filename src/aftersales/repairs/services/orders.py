@@ -112,7 +112,7 @@ def repair_create(
         travel_per_km=prices.travel_per_km,
         travel_fixed_fee=prices.travel_fixed_fee,
         entitlement_status=ent.status,
-        entitlement_reason=ent.reason[:300],
+        entitlement_reason=ent.stored_reason,
         created_by=by,
         created_at=now,
         updated_at=now,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _t
 
+from aftersales.contracts.entitlement import reason_text
 from aftersales.core.errors import Invalid
 from aftersales.repairs import access, promises
 from aftersales.repairs.models import ApprovalChannel, RepairEventKind, RepairOrder, RepairStatus
@@ -58,7 +59,7 @@ def repair_quote(*, by: Any, order: RepairOrder) -> RepairOrder:
             )
             % {
                 "serial": order.asset.serial_number if order.asset_id else "—",
-                "reason": order.entitlement_reason,
+                "reason": reason_text(order.entitlement_reason),
                 "diagnosis": order.diagnosis,
                 "parts": order.parts_cost,
                 "labour": order.labour_cost,

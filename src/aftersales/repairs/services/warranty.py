@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils.translation import gettext as _t
-
 from aftersales.contracts.entitlement import (
     IN_WARRANTY,
     OUT_OF_WARRANTY,
@@ -30,8 +28,5 @@ def repair_entitlement(*, asset: Asset | None, customer: Customer, on: dt.date) 
     )
     if earlier is None:
         return ent
-    reason = _t("repair warranty of %(number)s until %(date)s") % {
-        "number": earlier.number,
-        "date": earlier.warranty_until.isoformat(),
-    }
-    return Entitlement(IN_WARRANTY, reason, earlier.warranty_until)
+    params = {"number": earlier.number, "date": earlier.warranty_until.isoformat()}
+    return Entitlement(IN_WARRANTY, "repair_warranty", earlier.warranty_until, reason_params=params)
