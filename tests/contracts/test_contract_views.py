@@ -22,14 +22,22 @@ def test_console_list_filters_contracts_expiring_soon(seat, customer_a, time_mac
     assert "HT-SOON" in html and "HT-LATER" not in html
 
 
-def test_detail_shows_coverage_renewal_chain_and_penalties_link(seat, customer_a, hardware_asset):
+def test_detail_shows_coverage_renewal_chain_and_penalties_link(
+    manager, customer_a, hardware_asset
+):
     old = make_contract(
         customer_a, "HT-1", starts="2025-01-01", ends="2025-12-31", assets=[hardware_asset]
     )
     make_contract(customer_a, "HT-2", starts="2026-01-01", ends="2026-12-31", renewed_from=old)
-    html = client_for(seat).get("/contracts/HT-1/").content.decode()
+    html = client_for(manager).get("/contracts/HT-1/").content.decode()
     assert "SN-HW-1" in html and "HT-2" in html
     assert "/sla/penalties/?contract=HT-1" in html
+
+
+def test_detail_offers_no_penalties_link_to_whom_it_would_refuse(seat, customer_a):
+    make_contract(customer_a, "HT-1", starts="2025-01-01", ends="2025-12-31")
+    html = client_for(seat).get("/contracts/HT-1/").content.decode()
+    assert "HT-1" in html and "/sla/penalties/" not in html
 
 
 def test_seat_creates_a_contract_from_the_form(seat, customer_a):
