@@ -7,627 +7,227 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("registry", "0001_initial"),
+        ('registry', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="CaseCounter",
+            name='CaseCounter',
             fields=[
-                ("day", models.DateField(primary_key=True, serialize=False)),
-                ("last", models.PositiveIntegerField(default=0)),
+                ('day', models.DateField(primary_key=True, serialize=False)),
+                ('last', models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name="CaseType",
+            name='CaseType',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("code", models.CharField(max_length=40, unique=True, verbose_name="code")),
-                ("name", models.CharField(max_length=100, verbose_name="name")),
-                (
-                    "name_en",
-                    models.CharField(blank=True, max_length=100, verbose_name="English name"),
-                ),
-                ("is_active", models.BooleanField(default=True, verbose_name="active")),
-                ("sort_order", models.PositiveSmallIntegerField(default=100)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
+                ('name', models.CharField(max_length=100, verbose_name='name')),
+                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='English name')),
+                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ('sort_order', models.PositiveSmallIntegerField(default=100)),
             ],
             options={
-                "verbose_name": "case type",
-                "verbose_name_plural": "case types",
-                "ordering": ["sort_order", "code"],
+                'verbose_name': 'case type',
+                'verbose_name_plural': 'case types',
+                'ordering': ['sort_order', 'code'],
             },
         ),
         migrations.CreateModel(
-            name="Activity",
+            name='Activity',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("at", models.DateTimeField(verbose_name="at")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("created", "Case opened"),
-                            ("assigned", "Assigned"),
-                            ("taken_over", "Taken over"),
-                            ("responded", "Responded"),
-                            ("started", "Work started"),
-                            ("comment", "Comment"),
-                            ("waiting", "Waiting for customer"),
-                            ("resumed", "Resumed"),
-                            ("escalated", "Escalated to an expert"),
-                            ("vendor_case", "Vendor case"),
-                            ("rma", "Handed to RMA"),
-                            ("resolved", "Resolved"),
-                            ("confirmed", "Resolution confirmed"),
-                            ("rejected", "Resolution rejected"),
-                            ("closed", "Closed"),
-                            ("reopened", "Reopened"),
-                            ("updated", "Details changed"),
-                            ("approval", "Major request approval"),
-                            ("attachment", "Attachment added"),
-                            ("email", "E-mail received"),
-                            ("notice", "Notice"),
-                        ],
-                        max_length=20,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("text", models.TextField(blank=True, verbose_name="text")),
-                ("internal", models.BooleanField(default=False, verbose_name="internal note")),
-                ("data", models.JSONField(blank=True, default=dict)),
-                (
-                    "actor",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="by",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(verbose_name='at')),
+                ('kind', models.CharField(choices=[('created', 'Case opened'), ('assigned', 'Assigned'), ('taken_over', 'Taken over'), ('responded', 'Responded'), ('started', 'Work started'), ('comment', 'Comment'), ('waiting', 'Waiting for customer'), ('resumed', 'Resumed'), ('escalated', 'Escalated to an expert'), ('vendor_case', 'Vendor case'), ('rma', 'Handed to RMA'), ('resolved', 'Resolved'), ('confirmed', 'Resolution confirmed'), ('rejected', 'Resolution rejected'), ('closed', 'Closed'), ('reopened', 'Reopened'), ('updated', 'Details changed'), ('approval', 'Major request approval'), ('attachment', 'Attachment added'), ('email', 'E-mail received'), ('notice', 'Notice')], max_length=20, verbose_name='kind')),
+                ('text', models.TextField(blank=True, verbose_name='text')),
+                ('internal', models.BooleanField(default=False, verbose_name='internal note')),
+                ('data', models.JSONField(blank=True, default=dict)),
+                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
             ],
             options={
-                "verbose_name": "activity",
-                "verbose_name_plural": "activities",
-                "ordering": ["at", "id"],
+                'verbose_name': 'activity',
+                'verbose_name_plural': 'activities',
+                'ordering': ['at', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="Case",
+            name='Case',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "number",
-                    models.CharField(max_length=32, unique=True, verbose_name="case number"),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                ("fault_symptom", models.TextField(blank=True, verbose_name="fault symptom")),
-                (
-                    "caller_name",
-                    models.CharField(blank=True, max_length=100, verbose_name="caller name"),
-                ),
-                (
-                    "caller_phone",
-                    models.CharField(blank=True, max_length=40, verbose_name="caller phone"),
-                ),
-                (
-                    "serial_number",
-                    models.CharField(
-                        blank=True, max_length=80, verbose_name="serial number as given"
-                    ),
-                ),
-                (
-                    "priority",
-                    models.CharField(
-                        choices=[
-                            ("P1", "P1 – system down"),
-                            ("P2", "P2 – seriously degraded"),
-                            ("P3", "P3 – impaired"),
-                            ("P4", "P4 – information request"),
-                        ],
-                        max_length=2,
-                        verbose_name="priority",
-                    ),
-                ),
-                (
-                    "service_mode",
-                    models.CharField(
-                        choices=[
-                            ("remote", "Remote"),
-                            ("phone", "Phone answer"),
-                            ("onsite", "Onsite"),
-                            ("carry_in", "Carry-in"),
-                            ("mail_in", "Mail-in"),
-                            ("paid", "Paid service"),
-                        ],
-                        default="remote",
-                        max_length=20,
-                        verbose_name="service mode",
-                    ),
-                ),
-                (
-                    "channel",
-                    models.CharField(
-                        choices=[
-                            ("phone", "Phone"),
-                            ("email", "E-mail"),
-                            ("portal", "Portal"),
-                            ("fax", "Fax"),
-                            ("letter", "Letter"),
-                            ("api", "API"),
-                        ],
-                        max_length=10,
-                        verbose_name="channel",
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("new", "New"),
-                            ("assigned", "Assigned"),
-                            ("responded", "Responded"),
-                            ("in_progress", "In progress"),
-                            ("waiting", "Waiting for customer"),
-                            ("resolved", "Resolved"),
-                            ("closed", "Closed"),
-                        ],
-                        default="new",
-                        max_length=20,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "is_major",
-                    models.BooleanField(default=False, verbose_name="major request (重大请求)"),
-                ),
-                (
-                    "escalated_to_expert",
-                    models.BooleanField(default=False, verbose_name="escalated to an expert"),
-                ),
-                ("created_at", models.DateTimeField(db_index=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(verbose_name="updated at")),
-                (
-                    "assigned_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="assigned at"),
-                ),
-                (
-                    "responded_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="responded at"),
-                ),
-                (
-                    "diagnosed_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="diagnosed at"),
-                ),
-                (
-                    "resolved_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="resolved at"),
-                ),
-                (
-                    "closed_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
-                ),
-                ("resolution", models.TextField(blank=True, verbose_name="solution")),
-                ("auto_close_at", models.DateTimeField(blank=True, null=True)),
-                ("auto_close_notice_sent", models.BooleanField(default=False)),
-                (
-                    "sla_calendar",
-                    models.CharField(blank=True, max_length=40, verbose_name="service calendar"),
-                ),
-                (
-                    "response_due_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="response due"),
-                ),
-                (
-                    "diagnosis_due_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="diagnosis due"),
-                ),
-                (
-                    "resolution_due_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="resolution due"),
-                ),
-                (
-                    "entitlement_status",
-                    models.CharField(blank=True, max_length=20, verbose_name="entitlement"),
-                ),
-                (
-                    "entitlement_reason",
-                    models.CharField(blank=True, max_length=300, verbose_name="entitlement reason"),
-                ),
-                ("rma_requested", models.BooleanField(default=False, verbose_name="handed to RMA")),
-                (
-                    "rma_reference",
-                    models.CharField(blank=True, max_length=60, verbose_name="RMA reference"),
-                ),
-                ("version", models.PositiveIntegerField(default=1)),
-                ("search_text", models.TextField(blank=True, editable=False)),
-                (
-                    "asset",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="cases",
-                        to="registry.asset",
-                        verbose_name="asset",
-                    ),
-                ),
-                (
-                    "assignee",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="assigned_cases",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="assignee",
-                    ),
-                ),
-                (
-                    "contact",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="cases",
-                        to="registry.contact",
-                        verbose_name="contact",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="created by",
-                    ),
-                ),
-                (
-                    "customer",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="cases",
-                        to="registry.customer",
-                        verbose_name="customer",
-                    ),
-                ),
-                (
-                    "participants",
-                    models.ManyToManyField(
-                        blank=True,
-                        related_name="participating_cases",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="participants",
-                    ),
-                ),
-                (
-                    "product_model",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="registry.productmodel",
-                        verbose_name="model",
-                    ),
-                ),
-                (
-                    "vendor",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="cases",
-                        to="registry.vendor",
-                        verbose_name="vendor",
-                    ),
-                ),
-                (
-                    "case_type",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="cases",
-                        to="cases.casetype",
-                        verbose_name="case type",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.CharField(max_length=32, unique=True, verbose_name='case number')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('fault_symptom', models.TextField(blank=True, verbose_name='fault symptom')),
+                ('caller_name', models.CharField(blank=True, max_length=100, verbose_name='caller name')),
+                ('caller_phone', models.CharField(blank=True, max_length=40, verbose_name='caller phone')),
+                ('serial_number', models.CharField(blank=True, max_length=80, verbose_name='serial number as given')),
+                ('priority', models.CharField(choices=[('P1', 'P1 – system down'), ('P2', 'P2 – seriously degraded'), ('P3', 'P3 – impaired'), ('P4', 'P4 – information request')], max_length=2, verbose_name='priority')),
+                ('service_mode', models.CharField(choices=[('remote', 'Remote'), ('phone', 'Phone answer'), ('onsite', 'Onsite'), ('carry_in', 'Carry-in'), ('mail_in', 'Mail-in'), ('paid', 'Paid service')], default='remote', max_length=20, verbose_name='service mode')),
+                ('channel', models.CharField(choices=[('phone', 'Phone'), ('email', 'E-mail'), ('portal', 'Portal'), ('fax', 'Fax'), ('letter', 'Letter'), ('api', 'API')], max_length=10, verbose_name='channel')),
+                ('status', models.CharField(choices=[('new', 'New'), ('assigned', 'Assigned'), ('responded', 'Responded'), ('in_progress', 'In progress'), ('waiting', 'Waiting for customer'), ('resolved', 'Resolved'), ('closed', 'Closed')], default='new', max_length=20, verbose_name='status')),
+                ('is_major', models.BooleanField(default=False, verbose_name='major request (重大请求)')),
+                ('escalated_to_expert', models.BooleanField(default=False, verbose_name='escalated to an expert')),
+                ('created_at', models.DateTimeField(db_index=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(verbose_name='updated at')),
+                ('assigned_at', models.DateTimeField(blank=True, null=True, verbose_name='assigned at')),
+                ('responded_at', models.DateTimeField(blank=True, null=True, verbose_name='responded at')),
+                ('diagnosed_at', models.DateTimeField(blank=True, null=True, verbose_name='diagnosed at')),
+                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='resolved at')),
+                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
+                ('resolution', models.TextField(blank=True, verbose_name='solution')),
+                ('auto_close_at', models.DateTimeField(blank=True, null=True)),
+                ('auto_close_notice_sent', models.BooleanField(default=False)),
+                ('sla_calendar', models.CharField(blank=True, max_length=40, verbose_name='service calendar')),
+                ('response_due_at', models.DateTimeField(blank=True, null=True, verbose_name='response due')),
+                ('diagnosis_due_at', models.DateTimeField(blank=True, null=True, verbose_name='diagnosis due')),
+                ('resolution_due_at', models.DateTimeField(blank=True, null=True, verbose_name='resolution due')),
+                ('entitlement_status', models.CharField(blank=True, max_length=20, verbose_name='entitlement')),
+                ('entitlement_reason', models.CharField(blank=True, max_length=300, verbose_name='entitlement reason')),
+                ('rma_requested', models.BooleanField(default=False, verbose_name='handed to RMA')),
+                ('rma_reference', models.CharField(blank=True, max_length=60, verbose_name='RMA reference')),
+                ('version', models.PositiveIntegerField(default=1)),
+                ('search_text', models.TextField(blank=True, editable=False)),
+                ('asset', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='registry.asset', verbose_name='asset')),
+                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_cases', to=settings.AUTH_USER_MODEL, verbose_name='assignee')),
+                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='registry.contact', verbose_name='contact')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='registry.customer', verbose_name='customer')),
+                ('participants', models.ManyToManyField(blank=True, related_name='participating_cases', to=settings.AUTH_USER_MODEL, verbose_name='participants')),
+                ('product_model', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.productmodel', verbose_name='model')),
+                ('vendor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='registry.vendor', verbose_name='vendor')),
+                ('case_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.casetype', verbose_name='case type')),
             ],
             options={
-                "verbose_name": "case",
-                "verbose_name_plural": "cases",
-                "ordering": ["-created_at"],
-                "permissions": [
-                    ("assign_case", "Can assign cases"),
-                    ("take_over_case", "Can take over cases"),
-                    ("work_case", "Can work on cases (respond, diagnose, escalate, resolve)"),
-                    ("close_case", "Can close or cancel any case"),
-                    ("record_approval", "Can record major-request approvals"),
-                    ("view_internal", "Can see internal notes"),
-                ],
+                'verbose_name': 'case',
+                'verbose_name_plural': 'cases',
+                'ordering': ['-created_at'],
+                'permissions': [('assign_case', 'Can assign cases'), ('take_over_case', 'Can take over cases'), ('work_case', 'Can work on cases (respond, diagnose, escalate, resolve)'), ('close_case', 'Can close or cancel any case'), ('record_approval', 'Can record major-request approvals'), ('view_internal', 'Can see internal notes')],
             },
         ),
         migrations.CreateModel(
-            name="Attachment",
+            name='Attachment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("file", models.FileField(upload_to=aftersales.cases.models.attachment_upload_to)),
-                ("name", models.CharField(max_length=200, verbose_name="file name")),
-                ("content_type", models.CharField(blank=True, max_length=100)),
-                ("size", models.PositiveIntegerField(default=0)),
-                ("internal", models.BooleanField(default=False, verbose_name="internal")),
-                ("uploaded_at", models.DateTimeField()),
-                (
-                    "activity",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="attachments",
-                        to="cases.activity",
-                    ),
-                ),
-                (
-                    "uploaded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "case",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="attachments",
-                        to="cases.case",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('file', models.FileField(upload_to=aftersales.cases.models.attachment_upload_to)),
+                ('name', models.CharField(max_length=200, verbose_name='file name')),
+                ('content_type', models.CharField(blank=True, max_length=100)),
+                ('size', models.PositiveIntegerField(default=0)),
+                ('internal', models.BooleanField(default=False, verbose_name='internal')),
+                ('uploaded_at', models.DateTimeField()),
+                ('activity', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='cases.activity')),
+                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='cases.case')),
             ],
             options={
-                "verbose_name": "attachment",
-                "verbose_name_plural": "attachments",
-                "ordering": ["uploaded_at", "id"],
+                'verbose_name': 'attachment',
+                'verbose_name_plural': 'attachments',
+                'ordering': ['uploaded_at', 'id'],
             },
         ),
         migrations.AddField(
-            model_name="activity",
-            name="case",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="activities",
-                to="cases.case",
-            ),
+            model_name='activity',
+            name='case',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='activities', to='cases.case'),
         ),
         migrations.CreateModel(
-            name="MajorApproval",
+            name='MajorApproval',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("approver", models.CharField(max_length=100, verbose_name="approver")),
-                (
-                    "decision",
-                    models.CharField(
-                        choices=[("approved", "Approved"), ("refused", "Refused")],
-                        max_length=10,
-                        verbose_name="decision",
-                    ),
-                ),
-                ("decided_on", models.DateField(verbose_name="decided on")),
-                (
-                    "form",
-                    models.FileField(
-                        blank=True, upload_to="approvals/", verbose_name="signed form"
-                    ),
-                ),
-                ("note", models.TextField(blank=True, verbose_name="note")),
-                ("recorded_at", models.DateTimeField()),
-                (
-                    "case",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="approvals",
-                        to="cases.case",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('approver', models.CharField(max_length=100, verbose_name='approver')),
+                ('decision', models.CharField(choices=[('approved', 'Approved'), ('refused', 'Refused')], max_length=10, verbose_name='decision')),
+                ('decided_on', models.DateField(verbose_name='decided on')),
+                ('form', models.FileField(blank=True, upload_to='approvals/', verbose_name='signed form')),
+                ('note', models.TextField(blank=True, verbose_name='note')),
+                ('recorded_at', models.DateTimeField()),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='approvals', to='cases.case')),
+                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "major request approval",
-                "verbose_name_plural": "major request approvals",
-                "ordering": ["recorded_at"],
+                'verbose_name': 'major request approval',
+                'verbose_name_plural': 'major request approvals',
+                'ordering': ['recorded_at'],
             },
         ),
         migrations.CreateModel(
-            name="SavedView",
+            name='SavedView',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=80, verbose_name="name")),
-                ("query", models.CharField(max_length=1000, verbose_name="filters")),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=80, verbose_name='name')),
+                ('query', models.CharField(max_length=1000, verbose_name='filters')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="VendorCase",
+            name='VendorCase',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "reference",
-                    models.CharField(blank=True, max_length=80, verbose_name="vendor reference"),
-                ),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("open", "Open"),
-                            ("waiting_vendor", "Waiting for vendor"),
-                            ("solved", "Solved by vendor"),
-                            ("closed", "Closed"),
-                        ],
-                        default="open",
-                        max_length=20,
-                        verbose_name="state",
-                    ),
-                ),
-                ("opened_at", models.DateTimeField()),
-                ("updated_at", models.DateTimeField()),
-                (
-                    "case",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="vendor_cases",
-                        to="cases.case",
-                    ),
-                ),
-                (
-                    "vendor",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="registry.vendor",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('reference', models.CharField(blank=True, max_length=80, verbose_name='vendor reference')),
+                ('state', models.CharField(choices=[('open', 'Open'), ('waiting_vendor', 'Waiting for vendor'), ('solved', 'Solved by vendor'), ('closed', 'Closed')], default='open', max_length=20, verbose_name='state')),
+                ('opened_at', models.DateTimeField()),
+                ('updated_at', models.DateTimeField()),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='vendor_cases', to='cases.case')),
+                ('vendor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.vendor')),
             ],
             options={
-                "verbose_name": "vendor case",
-                "verbose_name_plural": "vendor cases",
+                'verbose_name': 'vendor case',
+                'verbose_name_plural': 'vendor cases',
             },
         ),
         migrations.CreateModel(
-            name="Watch",
+            name='Watch',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "case",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="watches",
-                        to="cases.case",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='watches', to='cases.case')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
         ),
         migrations.AddIndex(
-            model_name="activity",
-            index=models.Index(fields=["case", "at", "id"], name="activity_case_timeline_idx"),
+            model_name='activity',
+            index=models.Index(fields=['case', 'at', 'id'], name='activity_case_timeline_idx'),
         ),
         migrations.AddIndex(
-            model_name="case",
-            index=models.Index(
-                fields=["assignee", "status", "-created_at"], name="case_assignee_queue_idx"
-            ),
+            model_name='case',
+            index=models.Index(fields=['assignee', 'status', '-created_at'], name='case_assignee_queue_idx'),
         ),
         migrations.AddIndex(
-            model_name="case",
-            index=models.Index(fields=["status", "-created_at"], name="case_status_queue_idx"),
+            model_name='case',
+            index=models.Index(fields=['status', '-created_at'], name='case_status_queue_idx'),
         ),
         migrations.AddIndex(
-            model_name="case",
-            index=models.Index(fields=["customer", "-created_at"], name="case_customer_idx"),
+            model_name='case',
+            index=models.Index(fields=['customer', '-created_at'], name='case_customer_idx'),
         ),
         migrations.AddIndex(
-            model_name="case",
-            index=models.Index(fields=["priority", "-created_at"], name="case_priority_idx"),
+            model_name='case',
+            index=models.Index(fields=['priority', '-created_at'], name='case_priority_idx'),
         ),
         migrations.AddIndex(
-            model_name="case",
-            index=models.Index(fields=["case_type", "-created_at"], name="case_type_idx"),
+            model_name='case',
+            index=models.Index(fields=['case_type', '-created_at'], name='case_type_idx'),
         ),
         migrations.AddIndex(
-            model_name="case",
-            index=models.Index(fields=["vendor", "-created_at"], name="case_vendor_idx"),
+            model_name='case',
+            index=models.Index(fields=['vendor', '-created_at'], name='case_vendor_idx'),
         ),
         migrations.AddIndex(
-            model_name="case",
-            index=models.Index(
-                condition=models.Q(("status", "resolved")),
-                fields=["auto_close_at"],
-                name="case_auto_close_idx",
-            ),
+            model_name='case',
+            index=models.Index(condition=models.Q(('status', 'resolved')), fields=['auto_close_at'], name='case_auto_close_idx'),
         ),
         migrations.AddConstraint(
-            model_name="savedview",
-            constraint=models.UniqueConstraint(
-                fields=("user", "name"), name="saved_view_name_per_user"
-            ),
+            model_name='savedview',
+            constraint=models.UniqueConstraint(fields=('user', 'name'), name='saved_view_name_per_user'),
         ),
         migrations.AddConstraint(
-            model_name="watch",
-            constraint=models.UniqueConstraint(fields=("case", "user"), name="watch_once"),
+            model_name='watch',
+            constraint=models.UniqueConstraint(fields=('case', 'user'), name='watch_once'),
         ),
     ]

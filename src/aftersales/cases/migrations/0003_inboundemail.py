@@ -6,124 +6,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cases", "0002_seed_case_types"),
+        ('cases', '0002_seed_case_types'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="InboundEmail",
+            name='InboundEmail',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("message_id", models.CharField(max_length=255, verbose_name="Message-ID")),
-                ("from_address", models.CharField(blank=True, max_length=254, verbose_name="from")),
-                (
-                    "from_name",
-                    models.CharField(blank=True, max_length=200, verbose_name="sender name"),
-                ),
-                ("to", models.TextField(blank=True, verbose_name="to")),
-                ("subject", models.CharField(blank=True, max_length=500, verbose_name="subject")),
-                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
-                ("received_at", models.DateTimeField(verbose_name="received at")),
-                ("raw_size", models.PositiveIntegerField(default=0, verbose_name="size in bytes")),
-                (
-                    "raw",
-                    models.FileField(
-                        blank=True, upload_to="inbound/%Y/%m/", verbose_name="original message"
-                    ),
-                ),
-                ("in_reply_to", models.TextField(blank=True, verbose_name="in reply to")),
-                ("references", models.TextField(blank=True, verbose_name="references")),
-                ("text_body", models.TextField(blank=True, verbose_name="text")),
-                ("html_body", models.TextField(blank=True, verbose_name="sanitised HTML")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("new_case", "Opened a case"),
-                            ("comment", "Added to a case"),
-                            ("triage", "Waiting for triage"),
-                            ("ignored", "Ignored"),
-                            ("error", "Error"),
-                        ],
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "triage_reason",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("unknown_sender", "Sender is not a known contact"),
-                            ("ambiguous_sender", "Sender is a contact of several customers"),
-                            ("unknown_case", "Refers to a case number that does not exist"),
-                            ("not_on_case", "Sender does not belong to the case's customer"),
-                            ("auto_reply", "Automatic reply or bounce"),
-                            ("own_address", "Sent from our own address (mail loop)"),
-                            ("by_staff", "Ignored by staff"),
-                            ("failed", "Could not be processed"),
-                        ],
-                        max_length=20,
-                        verbose_name="reason",
-                    ),
-                ),
-                ("note", models.TextField(blank=True, verbose_name="note")),
-                (
-                    "handled_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="handled at"),
-                ),
-                (
-                    "activity",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="cases.activity",
-                    ),
-                ),
-                (
-                    "case",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="inbound_emails",
-                        to="cases.case",
-                        verbose_name="case",
-                    ),
-                ),
-                (
-                    "handled_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="handled by",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('message_id', models.CharField(max_length=255, verbose_name='Message-ID')),
+                ('from_address', models.CharField(blank=True, max_length=254, verbose_name='from')),
+                ('from_name', models.CharField(blank=True, max_length=200, verbose_name='sender name')),
+                ('to', models.TextField(blank=True, verbose_name='to')),
+                ('subject', models.CharField(blank=True, max_length=500, verbose_name='subject')),
+                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
+                ('received_at', models.DateTimeField(verbose_name='received at')),
+                ('raw_size', models.PositiveIntegerField(default=0, verbose_name='size in bytes')),
+                ('raw', models.FileField(blank=True, upload_to='inbound/%Y/%m/', verbose_name='original message')),
+                ('in_reply_to', models.TextField(blank=True, verbose_name='in reply to')),
+                ('references', models.TextField(blank=True, verbose_name='references')),
+                ('text_body', models.TextField(blank=True, verbose_name='text')),
+                ('html_body', models.TextField(blank=True, verbose_name='sanitised HTML')),
+                ('status', models.CharField(choices=[('new_case', 'Opened a case'), ('comment', 'Added to a case'), ('triage', 'Waiting for triage'), ('ignored', 'Ignored'), ('error', 'Error')], max_length=10, verbose_name='status')),
+                ('triage_reason', models.CharField(blank=True, choices=[('unknown_sender', 'Sender is not a known contact'), ('ambiguous_sender', 'Sender is a contact of several customers'), ('unknown_case', 'Refers to a case number that does not exist'), ('not_on_case', "Sender does not belong to the case's customer"), ('auto_reply', 'Automatic reply or bounce'), ('own_address', 'Sent from our own address (mail loop)'), ('by_staff', 'Ignored by staff'), ('failed', 'Could not be processed')], max_length=20, verbose_name='reason')),
+                ('note', models.TextField(blank=True, verbose_name='note')),
+                ('handled_at', models.DateTimeField(blank=True, null=True, verbose_name='handled at')),
+                ('activity', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.activity')),
+                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='inbound_emails', to='cases.case', verbose_name='case')),
+                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='handled by')),
             ],
             options={
-                "verbose_name": "inbound e-mail",
-                "verbose_name_plural": "inbound e-mails",
-                "ordering": ["-received_at", "-id"],
-                "indexes": [
-                    models.Index(fields=["status", "-received_at"], name="inbound_email_status_idx")
-                ],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("message_id",), name="inbound_email_message_id_once"
-                    )
-                ],
+                'verbose_name': 'inbound e-mail',
+                'verbose_name_plural': 'inbound e-mails',
+                'ordering': ['-received_at', '-id'],
+                'indexes': [models.Index(fields=['status', '-received_at'], name='inbound_email_status_idx')],
+                'constraints': [models.UniqueConstraint(fields=('message_id',), name='inbound_email_message_id_once')],
             },
         ),
     ]

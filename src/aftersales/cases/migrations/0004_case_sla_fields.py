@@ -6,62 +6,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cases", "0003_inboundemail"),
-        ("contracts", "0001_initial"),
-        ("sla", "0004_seed_sla_policies"),
+        ('cases', '0003_inboundemail'),
+        ('contracts', '0001_initial'),
+        ('sla', '0004_seed_sla_policies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="case",
-            name="contract",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="cases",
-                to="contracts.servicecontract",
-                verbose_name="contract",
-            ),
+            model_name='case',
+            name='contract',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='contracts.servicecontract', verbose_name='contract'),
         ),
         migrations.AddField(
-            model_name="case",
-            name="next_sla_check_at",
+            model_name='case',
+            name='next_sla_check_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name="case",
-            name="sla_due_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="next due"),
+            model_name='case',
+            name='sla_due_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='next due'),
         ),
         migrations.AddField(
-            model_name="case",
-            name="sla_policy",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="sla.slapolicy",
-                verbose_name="SLA policy",
-            ),
+            model_name='case',
+            name='sla_policy',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sla.slapolicy', verbose_name='SLA policy'),
         ),
         migrations.AddIndex(
-            model_name="case",
-            index=models.Index(
-                condition=models.Q(("next_sla_check_at__isnull", False)),
-                fields=["next_sla_check_at"],
-                name="case_sla_check_idx",
-            ),
+            model_name='case',
+            index=models.Index(condition=models.Q(('next_sla_check_at__isnull', False)), fields=['next_sla_check_at'], name='case_sla_check_idx'),
         ),
         migrations.AddIndex(
-            model_name="case",
-            index=models.Index(
-                condition=models.Q(("sla_due_at__isnull", False)),
-                fields=["sla_due_at"],
-                name="case_sla_due_idx",
-            ),
+            model_name='case',
+            index=models.Index(condition=models.Q(('sla_due_at__isnull', False)), fields=['sla_due_at'], name='case_sla_due_idx'),
         ),
     ]

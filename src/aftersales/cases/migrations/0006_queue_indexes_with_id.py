@@ -5,65 +5,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cases", "0005_case_full_text_search"),
-        ("contracts", "0003_seed_warranty_terms"),
-        ("registry", "0003_lookup_indexes"),
-        ("sla", "0006_seed_escalation_ladder"),
+        ('cases', '0005_case_full_text_search'),
+        ('contracts', '0003_seed_warranty_terms'),
+        ('registry', '0003_lookup_indexes'),
+        ('sla', '0006_seed_escalation_ladder'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name="case",
-            name="case_assignee_queue_idx",
+            model_name='case',
+            name='case_assignee_queue_idx',
         ),
         migrations.RemoveIndex(
-            model_name="case",
-            name="case_status_queue_idx",
+            model_name='case',
+            name='case_status_queue_idx',
         ),
         migrations.RemoveIndex(
-            model_name="case",
-            name="case_customer_idx",
+            model_name='case',
+            name='case_customer_idx',
         ),
         migrations.RemoveIndex(
-            model_name="case",
-            name="case_priority_idx",
+            model_name='case',
+            name='case_priority_idx',
         ),
         migrations.RemoveIndex(
-            model_name="case",
-            name="case_type_idx",
+            model_name='case',
+            name='case_type_idx',
         ),
         migrations.RemoveIndex(
-            model_name="case",
-            name="case_vendor_idx",
+            model_name='case',
+            name='case_vendor_idx',
         ),
         migrations.AddIndex(
-            model_name="case",
-            index=models.Index(
-                fields=["assignee", "status", "-created_at", "-id"], name="case_assignee_queue_idx"
-            ),
+            model_name='case',
+            index=models.Index(fields=['assignee', 'status', '-created_at', '-id'], name='case_assignee_queue_idx'),
         ),
         migrations.AddIndex(
-            model_name="case",
-            index=models.Index(
-                fields=["status", "-created_at", "-id"], name="case_status_queue_idx"
-            ),
+            model_name='case',
+            index=models.Index(fields=['status', '-created_at', '-id'], name='case_status_queue_idx'),
         ),
         migrations.AddIndex(
-            model_name="case",
-            index=models.Index(fields=["customer", "-created_at", "-id"], name="case_customer_idx"),
+            model_name='case',
+            index=models.Index(fields=['customer', '-created_at', '-id'], name='case_customer_idx'),
         ),
         migrations.AddIndex(
-            model_name="case",
-            index=models.Index(fields=["priority", "-created_at", "-id"], name="case_priority_idx"),
+            model_name='case',
+            index=models.Index(fields=['priority', '-created_at', '-id'], name='case_priority_idx'),
         ),
         migrations.AddIndex(
-            model_name="case",
-            index=models.Index(fields=["case_type", "-created_at", "-id"], name="case_type_idx"),
+            model_name='case',
+            index=models.Index(fields=['case_type', '-created_at', '-id'], name='case_type_idx'),
         ),
         migrations.AddIndex(
-            model_name="case",
-            index=models.Index(fields=["vendor", "-created_at", "-id"], name="case_vendor_idx"),
+            model_name='case',
+            index=models.Index(fields=['vendor', '-created_at', '-id'], name='case_vendor_idx'),
         ),
     ]

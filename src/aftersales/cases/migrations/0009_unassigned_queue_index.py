@@ -5,24 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("cases", "0008_activity_moves_to_core_timeline"),
-        ("contracts", "0006_advance_replacement"),
-        ("registry", "0003_lookup_indexes"),
-        ("sla", "0008_shipped_defaults_and_waivers_moved"),
+        ('cases', '0008_activity_moves_to_core_timeline'),
+        ('contracts', '0006_advance_replacement'),
+        ('registry', '0003_lookup_indexes'),
+        ('sla', '0008_shipped_defaults_and_waivers_moved'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="case",
-            index=models.Index(
-                condition=models.Q(
-                    ("assignee__isnull", True),
-                    ("status__in", ("new", "assigned", "responded", "in_progress", "waiting")),
-                ),
-                fields=["-created_at", "-id"],
-                name="case_unassigned_queue_idx",
-            ),
+            model_name='case',
+            index=models.Index(condition=models.Q(('assignee__isnull', True), ('status__in', ('new', 'assigned', 'responded', 'in_progress', 'waiting'))), fields=['-created_at', '-id'], name='case_unassigned_queue_idx'),
         ),
     ]
