@@ -97,3 +97,17 @@ def test_console_waive_form_records_the_waiver(client, manager, missed_response)
     )
     assert response.status_code == 302
     assert PenaltyWaiver.objects.get().reason == "客户书面同意"
+
+
+def test_penalty_page_without_a_contract_lists_contracts_with_missed_promises(
+    client, manager, missed_response, contract_5x8
+):
+    client.force_login(manager)
+    html = client.get("/sla/penalties/").content.decode()
+    assert 'href="?contract=HT-2026-001"' in html and "1 missed promise" in html
+
+
+def test_a_contract_whose_promises_were_kept_is_not_listed(client, manager, contract_5x8):
+    client.force_login(manager)
+    html = client.get("/sla/penalties/").content.decode()
+    assert "HT-2026-001" not in html and "No contract has a missed promise." in html

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -220,6 +221,28 @@ def penalty_statement(
             breached_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tz)
         )
     return PenaltyStatement(contract, start, end, _lines(contract, _breached(clocks), now))
+
+
+CONTRACTS_WITH_BREACHES_MAX = 50
+
+
+def contracts_with_breaches(*, user: User) -> list[ServiceContract]:
+    """Contracts with missed promises, most missed first (`missed`): where a manager looks first."""
+    require_penalty_reader(user)
+    missed = (
+        Promise.objects.filter(contract_id=OuterRef("pk"), breached_at__isnull=False)
+        .order_by()
+        .values("contract_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    found = (
+        ServiceContract.objects.select_related("customer")
+        .annotate(missed=Subquery(missed, output_field=IntegerField()))
+        .filter(missed__gt=0)
+        .order_by("-missed", "number")
+    )
+    return list(found[:CONTRACTS_WITH_BREACHES_MAX])
 
 
 def penalty_lines_for_subject(

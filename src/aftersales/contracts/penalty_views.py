@@ -60,6 +60,8 @@ def penalties(request: HttpRequest) -> HttpResponse:
         "can_waive": can(request.user, book.WAIVE_PENALTY),
         "error": "",
     }
+    if not number:
+        context["breached"] = book.contracts_with_breaches(user=request.user)
     if number:
         try:
             start, end = _date(context["start"]), _date(context["end"])
