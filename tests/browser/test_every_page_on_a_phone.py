@@ -40,6 +40,17 @@ OVERFLOW_JS = """() => {
 }"""
 
 
+# Targets a thumb must hit: buttons, fields, menu entries, page links (inline text links are not).
+SMALL_TARGETS_JS = """() => [...document.querySelectorAll(
+    '.btn, .form-control, .form-select, .page-link, .nav-tabs .nav-link')]
+  .filter(e => { const r = e.getBoundingClientRect();
+                 return r.width > 0 && r.height > 0 && r.height < 39.5; })
+  .map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.') + ' '
+            + Math.round(e.getBoundingClientRect().height) + 'px '
+            + (e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 30))
+  .slice(0, 3)"""
+
+
 def _route(path: str) -> str | None:
     try:
         return resolve(path).route
@@ -70,6 +81,9 @@ def _walk(page, start: str) -> dict[str, str]:
         wide = page.evaluate(OVERFLOW_JS)
         if wide:
             problems[path] = f"scrolls sideways at {wide}"
+        small = page.evaluate(SMALL_TARGETS_JS)
+        if small:
+            problems[path] = f"tap targets under 40 px: {small}"
         for href in page.eval_on_selector_all(
             "a[href]", "links => links.map(a => a.getAttribute('href'))"
         ):
