@@ -77,7 +77,14 @@ def test_a_fault_reported_on_a_phone_is_solved_with_a_macro_and_confirmed(
     engineer.click(".action-respond button[type=submit]")
     # HTMX swaps the page in: respond is no longer offered once it is done.
     engineer.wait_for_selector(".action-respond", state="detached")
-    engineer.select_option("#macro-select", label="已远程解决")
+    # The picker's script binds once HTMX has settled the swapped page: pick until it fills.
+    engineer.wait_for_load_state("networkidle")
+    for _attempt in range(5):
+        engineer.select_option("#macro-select", index=0)
+        engineer.select_option("#macro-select", label="已远程解决")
+        if "王工您好" in engineer.input_value("#comment-text"):
+            break
+        engineer.wait_for_timeout(300)
     assert "王工您好" in engineer.input_value("#comment-text")
     engineer.click(".macro-apply")
     # The macro's answer swaps the page in with the case resolved.
