@@ -22,11 +22,12 @@ from aftersales.accounts.models import User
 from aftersales.accounts.roles import STAFF_ROLES, Role
 from aftersales.cases import access, services
 from aftersales.cases.models import ActivityKind, Case, Macro, Priority, Status, Tag
+from aftersales.cases.services.common import required_text
 from aftersales.cases.services.tags import case_add_tags
 from aftersales.core import timeline
 from aftersales.core.errors import ApplicationError, Conflict, Forbidden, Invalid, NotFound
 from aftersales.core.parser import NUL_REFUSED
-from aftersales.core.schema_types import LONG_TEXT_MAX, bounded_text
+from aftersales.core.schema_types import LONG_TEXT_MAX
 
 MANAGE_TEAM = "cases.manage_team_macros"
 NAME_MAX = 80
@@ -175,12 +176,9 @@ def macro_blocker(*, user: Any, case: Case, macro: Macro, actions: Iterable[str]
 
 
 def _plain_text(value: str | None, field: str, limit: int, required: Any) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise Invalid(required, field=field)
-    if "\x00" in value:
+    if "\x00" in (value or ""):
         raise Invalid(NUL_REFUSED, field=field)
-    return bounded_text(value, field=field, limit=limit)
+    return required_text(value or "", field, limit, message=required)
 
 
 def _tags(names: Iterable[str] | None) -> list[Tag]:

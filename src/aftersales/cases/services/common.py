@@ -45,10 +45,12 @@ VENDOR_REQUIRED = _("Name the vendor.")
 ENGINEER_ROLES = (Role.ENGINEER, Role.EXPERT)
 
 
-def required_text(value: str, field: str = "text", limit: int = LONG_TEXT_MAX) -> str:
+def required_text(
+    value: str, field: str = "text", limit: int = LONG_TEXT_MAX, message: Any = TEXT_REQUIRED
+) -> str:
     value = (value or "").strip()
     if not value:
-        raise Invalid(TEXT_REQUIRED, field=field)
+        raise Invalid(message, field=field)
     return bounded_text(value, field=field, limit=limit)
 
 
