@@ -53,16 +53,22 @@ def reason_text(stored: str) -> str:
         data = None
     if not isinstance(data, dict) or data.get("code") not in REASONS:
         return stored
-    params = {k: str(v) for k, v in data.items() if k != "code"}
+    worded = _worded(data["code"], {k: v for k, v in data.items() if k != "code"})
+    return stored if worded is None else worded
+
+
+def _worded(code: str, values: dict[str, Any]) -> str | None:
+    """The reason `code` with its values in the current language; None if they do not fit."""
+    params = {k: str(v) for k, v in values.items()}
     if "kind" in params:
         kinds = dict(ProductKind.choices)
         params["kind"] = str(kinds.get(params["kind"], params["kind"])).lower()
     if "level" in params:
         params["level"] = service_level_label(params["level"])
     try:
-        return _(REASONS[data["code"]]) % params
+        return _(REASONS[code]) % params
     except (KeyError, ValueError, TypeError):
-        return stored
+        return None
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,7 @@ class Entitlement:
 
     @property
     def reason(self) -> str:
-        return reason_text(self.stored_reason)
+        return _worded(self.reason_code, self.reason_params) or self.stored_reason
 
     def as_dict(self) -> dict:
         return {
