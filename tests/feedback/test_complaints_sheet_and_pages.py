@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import time_machine
 
+from aftersales.core import pdf as report
 from aftersales.feedback.models import Complaint
 from aftersales.registry import demo
-from aftersales.repairs import report
 from tests.conftest import api_client_for
 from tests.feedback.factories_complaints import at, file_complaint
 from tests.repairs.pdf_pages import pdf_text

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 
 from aftersales.cases.models import Attachment
+from aftersales.core import pdf
 from aftersales.core.models import Activity
 from aftersales.notify.models import OutboxMessage
 from aftersales.repairs import report, services
@@ -111,7 +112,7 @@ def test_font_lost_after_sign_off_is_recorded_not_archived_blank(
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.repair_sign_off(by=contact_a.user, order=verified, name="张经理")
-    monkeypatch.setattr(report, "cjk_font_available", lambda: False)
+    monkeypatch.setattr(pdf, "cjk_font_available", lambda: False)
     for callback in callbacks:
         callback()
     assert _archived(verified) == (False, 0, 0)

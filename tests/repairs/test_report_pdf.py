@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from aftersales.cases.models import Attachment
+from aftersales.core import pdf
 from aftersales.notify.models import OutboxMessage
 from aftersales.repairs import report, services
 from aftersales.repairs.models import RepairOrder
@@ -33,11 +34,11 @@ def verified(engineer, free_case) -> RepairOrder:
 
 @pytest.fixture
 def no_chinese_font(monkeypatch):
-    monkeypatch.setattr(report, "cjk_font_available", lambda: False)
+    monkeypatch.setattr(pdf, "cjk_font_available", lambda: False)
 
 
 def test_this_machine_has_a_chinese_font_for_the_report():
-    assert report.cjk_font_available()
+    assert pdf.cjk_font_available()
 
 
 def test_fontconfig_without_chinese_fonts_is_detected(tmp_path):
@@ -61,7 +62,7 @@ def test_draft_report_without_a_chinese_font_answers_503_naming_the_package(
 ):
     response = api_as(engineer).get(f"/api/v1/repairs/{verified.pk}/report.pdf")
     assert response.status_code == 503
-    assert response.json()["detail"] == str(report.CJK_FONT_MISSING)
+    assert response.json()["detail"] == str(pdf.CJK_FONT_MISSING)
     assert "apt-get install fonts-noto-cjk" in response.json()["detail"]
 
 
@@ -72,7 +73,7 @@ def test_report_page_without_a_chinese_font_says_what_to_install(
     client.force_login(engineer)
     response = client.get(f"/repairs/{verified.pk}/report.pdf")
     assert response.status_code == 503
-    assert response.content.decode() == str(report.CJK_FONT_MISSING)
+    assert response.content.decode() == str(pdf.CJK_FONT_MISSING)
 
 
 def test_sign_off_without_a_chinese_font_is_refused_and_archives_nothing(
@@ -82,7 +83,7 @@ def test_sign_off_without_a_chinese_font_is_refused_and_archives_nothing(
         f"/api/v1/repairs/{verified.pk}/sign-off", {"name": "张经理"}, content_type=JSON
     )
     assert response.status_code == 503
-    assert response.json()["detail"] == str(report.CJK_FONT_MISSING)
+    assert response.json()["detail"] == str(pdf.CJK_FONT_MISSING)
     verified.refresh_from_db()
     assert (verified.status, verified.report_id) == ("verified", None)
     assert Attachment.objects.filter(case=verified.case).count() == 0

@@ -11,13 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from aftersales.core.pdf import ReportUnavailable, render_pdf
 from aftersales.feedback import complaint_access as access
 from aftersales.feedback import complaint_selectors as selectors
 from aftersales.feedback.models import Complaint
-from aftersales.repairs.report import ReportUnavailable, require_cjk_font
 
 __all__ = ["ReportUnavailable", "render_sheet_pdf", "sheet_response"]
 
@@ -40,12 +39,7 @@ def render_sheet_pdf(complaint: Complaint, user: Any) -> bytes:
 
     Raises ReportUnavailable when no Chinese font is installed (the PDF would be blank).
     """
-    from weasyprint import HTML
-
-    require_cjk_font()
-    html = render_to_string("feedback/complaint_sheet_pdf.html", sheet_context(complaint, user))
-    # No base URL: the sheet loads nothing from outside.
-    return HTML(string=html, base_url=None).write_pdf()
+    return render_pdf("feedback/complaint_sheet_pdf.html", sheet_context(complaint, user))
 
 
 def sheet_response(complaint: Complaint, user: Any) -> HttpResponse:

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.roles import Role
 from aftersales.core.form_fields import LONG_TEXT_MAX, MEDIUM_TEXT_MAX, BoundedDateTimeField
+from aftersales.core.signatures import MAX_BYTES, PREFIX
 from aftersales.registry.forms import TEXTAREA
 from aftersales.repairs.models import Decision, Exclusion, ServiceMode, TravelMode
 from aftersales.repairs.selectors import fault_categories
-from aftersales.repairs.signatures import MAX_BYTES, PREFIX
 
 # A PNG data URL of at most MAX_BYTES; the exact check is the service's.
 SIGNATURE_MAX = len(PREFIX) + MAX_BYTES * 4 // 3 + 4

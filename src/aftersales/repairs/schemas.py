@@ -15,8 +15,8 @@ from aftersales.core.schema_types import (
     StrictInt,
     choice_of,
 )
+from aftersales.core.signatures import MAX_BYTES, PREFIX
 from aftersales.repairs.models import Decision, Exclusion, ServiceMode, TravelMode
-from aftersales.repairs.signatures import MAX_BYTES, PREFIX
 
 # Fixed values are Literal types, so the OpenAPI lists them as an enum ("" = not decided/none).
 ServiceModeValue = choice_of(ServiceMode)

@@ -18,10 +18,10 @@ from aftersales.core.errors import ApplicationError, NotFound
 from aftersales.core.html_errors import add_form_error, flash_error, form_page
 from aftersales.core.list_pages import get_or_404
 from aftersales.core.pagination import console_page
+from aftersales.core.pdf import ReportUnavailable
 from aftersales.repairs import access, forms, selectors, services
 from aftersales.repairs.api import report_response
 from aftersales.repairs.models import RepairOrder, RepairStatus
-from aftersales.repairs.report import ReportUnavailable
 
 PER_PAGE = 50
 DONE = _("Done.")

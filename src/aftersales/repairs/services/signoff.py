@@ -11,9 +11,10 @@ from django.utils import timezone
 from aftersales.contracts.entitlement import add_months
 from aftersales.contracts.selectors import part_warranty_months
 from aftersales.core.errors import Invalid
+from aftersales.core.pdf import require_cjk_font
+from aftersales.core.signatures import signature_png
 from aftersales.repairs import access
 from aftersales.repairs.models import RepairEventKind, RepairOrder, RepairStatus, SignoffChannel
-from aftersales.repairs.report import require_cjk_font
 from aftersales.repairs.services.common import (
     SIGNATURE_REQUIRED,
     SIGNER_REQUIRED,
@@ -23,7 +24,6 @@ from aftersales.repairs.services.common import (
     save_order,
 )
 from aftersales.repairs.services.reports import report_schedule
-from aftersales.repairs.signatures import signature_png
 
 
 @transaction.atomic

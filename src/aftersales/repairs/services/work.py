@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aftersales.core.errors import Invalid
+from aftersales.core.signatures import signature_png
 from aftersales.repairs import access
 from aftersales.repairs.models import RepairEventKind, RepairOrder, RepairStatus
 from aftersales.repairs.services.common import (
@@ -17,7 +18,6 @@ from aftersales.repairs.services.common import (
     record_event,
     save_order,
 )
-from aftersales.repairs.signatures import signature_png
 
 
 @transaction.atomic
