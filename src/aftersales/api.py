@@ -23,6 +23,9 @@ from aftersales.core.parser import ApiParser
 from aftersales.feedback.callbacks_api import router as callbacks_router
 from aftersales.feedback.complaints_api import router as complaints_router
 from aftersales.feedback.surveys_api import router as surveys_router
+from aftersales.fieldservice.appointments_api import router as appointments_router
+from aftersales.fieldservice.deliveries_api import router as deliveries_router
+from aftersales.fieldservice.inspections_api import router as inspections_router
 from aftersales.inventory.api import router as inventory_router
 from aftersales.inventory.loans_api import router as loans_router
 from aftersales.inventory.sales_api import router as part_sales_router
@@ -138,3 +141,6 @@ api.add_router("", callbacks_router)
 api.add_router("", surveys_router)
 api.add_router("", rma_router)
 api.add_router("", returns_router)
+api.add_router("", deliveries_router)
+api.add_router("", inspections_router)
+api.add_router("", appointments_router)

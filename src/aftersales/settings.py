@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "aftersales.inventory",
     "aftersales.rma",
     "aftersales.feedback",
+    "aftersales.fieldservice",
     "aftersales.portal",
 ]
 

@@ -22,6 +22,9 @@ urlpatterns = [
     path("complaints/", include("aftersales.feedback.complaint_views")),
     path("callbacks/", include("aftersales.feedback.callback_views")),
     path("surveys/", include("aftersales.feedback.survey_views")),
+    path("deliveries/", include("aftersales.fieldservice.delivery_views")),
+    path("inspections/", include("aftersales.fieldservice.inspection_views")),
+    path("appointments/", include("aftersales.fieldservice.appointment_views")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

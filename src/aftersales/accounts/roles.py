@@ -169,6 +169,29 @@ for _role in (Role.SERVICE_MANAGER, Role.ADMIN):
     ROLE_PERMISSIONS[_role] += ["feedback.add_surveytemplate", "feedback.change_surveytemplate"]
 
 
+# Field service: the seat books and dispatches, plans visits and records deliveries;
+# engineers and experts carry out visits and inspections; warehouse keepers do the final check
+# before warehousing; the quality department's professional inspection is the experts' and
+# managers'. Engineers see appointments (their own, scoped by fieldservice's access module).
+_FS_VIEW = ["fieldservice.view_delivery", "fieldservice.view_inspectionplan"]
+_FS_VIEW += ["fieldservice.view_inspectionvisit", "fieldservice.view_appointment"]
+_FS_PLAN = ["fieldservice.add_delivery", "fieldservice.change_delivery"]
+_FS_PLAN += ["fieldservice.add_inspectionplan", "fieldservice.change_inspectionvisit"]
+_FS_PLAN += ["fieldservice.dispatch", "fieldservice.add_appointment"]
+_FS_PLAN += ["fieldservice.change_appointment"]
+_FS_WORK = ["fieldservice.inspect_delivery", "fieldservice.work_visit"]
+for _role, _codes in (
+    (Role.DISPATCHER, _FS_VIEW + _FS_PLAN),
+    (Role.ENGINEER, _FS_VIEW + _FS_WORK),
+    (Role.EXPERT, _FS_VIEW + _FS_WORK + ["fieldservice.inspect_quality"]),
+    (Role.WAREHOUSE, ["fieldservice.view_delivery", "fieldservice.inspect_delivery"]),
+    (Role.SERVICE_MANAGER, _FS_VIEW + _FS_PLAN),
+    (Role.MANAGER, _FS_VIEW + _FS_PLAN + _FS_WORK + ["fieldservice.inspect_quality"]),
+    (Role.ADMIN, _FS_VIEW + _FS_PLAN + _FS_WORK + ["fieldservice.inspect_quality"]),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _codes
+
+
 def sync_role_groups(sender=None, **kwargs) -> None:
     """Create one group per role and give it its default permissions (idempotent)."""
     from django.contrib.auth.models import Group, Permission

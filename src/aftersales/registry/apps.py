@@ -18,6 +18,7 @@ class RegistryConfig(AppConfig):
             ("engineer_removed", _("Engineer no longer responsible")),
             ("portal_login_set", _("Portal login set")),
             ("portal_login_revoked", _("Portal login revoked")),
+            ("config_change", _("Configuration change")),
         ]
         register_subject(m.Customer, "customer", kinds=kinds, customer_of=lambda c: c.pk)
         for model, name in [

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.models import User
 from aftersales.core import timeline
 from aftersales.core.errors import Invalid
+from aftersales.core.models import Activity
 from aftersales.registry.hooks import warranty_changed
 from aftersales.registry.models import Asset, Customer, ProductModel, Project, Site
 from aftersales.registry.services.common import (
@@ -210,3 +211,30 @@ def asset_update(
         # (contracts listens: registry.hooks).
         warranty_changed(customer=asset.customer, by=by)
     return asset
+
+
+CHANGE_WHAT_REQUIRED = _("Say what was changed.")
+CHANGE_TOO_LONG = _("Keep each part of a change record under 300 characters.")
+
+
+@transaction.atomic
+def asset_config_change(
+    *,
+    asset: Asset,
+    what: str,
+    before: str = "",
+    after: str = "",
+    reason: str = "",
+    by: User | None = None,
+    source: str = "",
+) -> Activity:
+    """A configuration change made on the asset (e.g. during an inspection visit), archived
+    as a change record on its history; `source` names where it was made ("巡检 …")."""
+    what, before, after, reason = (v.strip() for v in (what, before, after, reason))
+    if not what:
+        raise Invalid(CHANGE_WHAT_REQUIRED, field="what")
+    for field, value in (("what", what), ("before", before), ("after", after), ("reason", reason)):
+        if len(value) > 300:
+            raise Invalid(CHANGE_TOO_LONG, field=field)
+    text = " · ".join(part for part in (source, reason) if part)
+    return audit(asset, by=by, kind="config_change", text=text, changes={what: [before, after]})
