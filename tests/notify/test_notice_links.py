@@ -1,4 +1,5 @@
-"""A notice about an RMA, a return, a complaint, a part sale or a contract opens its page."""
+"""A notice about an RMA, a return, a complaint, a part sale, a contract or a repair order
+opens its page."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.django_db
         ("complaint", "complaints:detail"),
         ("part_sale", "inventory:sale_detail"),
         ("contract", "contracts:detail"),
+        ("repair", "repairs:by_number"),
     ],
 )
 def test_a_notice_links_to_the_page_of_what_it_is_about(seat, ref_type, url_name):

@@ -152,3 +152,13 @@ def test_console_page_offers_only_the_actions_the_predicates_allow(engineer, sea
     assert decision not in client_for(seat).get(f"/repairs/{order.pk}/").content.decode()
     services.repair_quote(by=engineer, order=order)
     assert decision in client_for(seat).get(f"/repairs/{order.pk}/").content.decode()
+
+
+def test_a_repair_named_by_its_number_opens_its_page(engineer, paid_case):
+    order = paid_order(engineer, paid_case)
+    response = client_for(engineer).get(f"/repairs/number/{order.number}/")
+    assert response.status_code == 302 and response["Location"] == f"/repairs/{order.pk}/"
+
+
+def test_an_unknown_repair_number_is_not_found(engineer):
+    assert client_for(engineer).get("/repairs/number/RP-19990101-0001/").status_code == 404

@@ -12,7 +12,7 @@ from django.db.models import F, Max
 
 from aftersales.accounts.roles import Role
 from aftersales.cases.models import OPEN_STATUSES, Case, Tag, TagColour
-from aftersales.cases.services import links, tags
+from aftersales.cases.services import comments, links, tags
 from aftersales.core.errors import ApplicationError
 from aftersales.notify.models import OutboxMessage
 from aftersales.notify.models import Status as OutboxStatus
@@ -27,7 +27,8 @@ DEMO_TAGS = [
 
 
 def load(demo: Any) -> None:
-    """Tag some open cases, link two of them and merge a third pair as a duplicate."""
+    """Tag some open cases, link two of them, merge a third pair as a duplicate and mention
+    the admin and a manager in a note."""
     if Tag.objects.exists():
         return
     seat = get_user_model().objects.filter(groups__name=Role.DISPATCHER, is_active=True).first()
@@ -56,6 +57,15 @@ def load(demo: Any) -> None:
                 case=duplicate, by=seat, into=target.number, text="客户重复报修同一故障。"
             )
             demo.add("merged cases", 1)
+        if open_cases:
+            # The manager's and admin's bells are not empty on a first visit.
+            comments.case_comment(
+                case=open_cases[0],
+                by=seat,
+                text="@admin @mgr1 该客户本周第二次报修同一故障，请关注合同续签与备件。",
+                internal=True,
+            )
+            demo.add("mentions", 1)
     except ApplicationError as exc:  # a demo without suitable cases still loads
         demo.notes.append(f"Demo links: {exc.message}")
     # No mail server in a demo: the customer was told, as far as the demo goes.

@@ -21,6 +21,7 @@ from aftersales.accounts.models import ManagerLevel, User
 from aftersales.accounts.roles import Role
 from aftersales.accounts.services import user_create
 from aftersales.lib.phones import normalize_phone
+from aftersales.registry.import_demo import load as load_imports
 from aftersales.registry.models import (
     Asset,
     Contact,
@@ -700,6 +701,7 @@ SECTIONS: list[tuple[str, Callable[[Demo], None]]] = [
     ("vendors", load_vendors),
     ("customers", load_customers),
     ("portal logins", load_portal_logins),
+    ("imports", load_imports),
 ]
 
 

@@ -14,6 +14,9 @@ class RepairsConfig(AppConfig):
         from aftersales.repairs.models import RepairEventKind, RepairOrder
 
         register_subject(RepairOrder, "repair", kinds=RepairEventKind.choices)
+        from aftersales.notify.notices import register_notice_link
+
+        register_notice_link("repair", "repairs:by_number")
         promises.register()
         register_demo("repairs", "aftersales.repairs.demo.load")
         register_demo("repair states", "aftersales.repairs.demo.load_states")

@@ -47,6 +47,14 @@ def repair_search(*, user: Any, status: str = "", q: str = "") -> QuerySet[Repai
     return qs.order_by("-created_at", "-id")
 
 
+def repair_pk_by_number(*, user: Any, number: str) -> int:
+    """The order of `number` among those `user` may see (notices link by number)."""
+    pk = repairs_for_user(user).filter(number=number).values_list("pk", flat=True).first()
+    if pk is None:
+        raise NotFound(NOT_FOUND)
+    return pk
+
+
 def repair_get_for_user(*, user: Any, pk: int) -> RepairOrder:
     order = (
         repairs_for_user(user)

@@ -118,6 +118,16 @@ def _detail(request: HttpRequest, order: RepairOrder, status: int = 200, **forms
 
 
 @permission_required("repairs.view_repairorder")
+def repair_by_number(request: HttpRequest, number: str) -> HttpResponse:
+    """A notice or a mail names the order by its number; its page is by id."""
+    try:
+        pk = selectors.repair_pk_by_number(user=request.user, number=number)
+    except NotFound as exc:
+        raise Http404 from exc
+    return redirect("repairs:detail", pk=pk)
+
+
+@permission_required("repairs.view_repairorder")
 def repair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _order(request, pk))
 
@@ -273,6 +283,7 @@ urlpatterns = [
     path("", repair_list, name="list"),
     path("new/<str:number>/", repair_create, name="create"),
     path("<int:pk>/", repair_detail, name="detail"),
+    path("number/<str:number>/", repair_by_number, name="by_number"),
     path("<int:pk>/edit/", repair_edit, name="edit"),
     path("<int:pk>/report.pdf", repair_report, name="report"),
     path("<int:pk>/<str:action>/", repair_action, name="action"),
