@@ -129,6 +129,30 @@ def bounded_text(value: str, *, field: str, limit: int = LONG_TEXT_MAX) -> str:
     return value
 
 
+FIELD_REQUIRED = _("This field is required.")
+TEXT_HAS_NUL = _("The text contains a character that cannot be stored (NUL).")
+
+
+def checked_text(
+    value: Any,
+    *,
+    field: str,
+    limit: int = LONG_TEXT_MAX,
+    required: bool = False,
+    message: Any = FIELD_REQUIRED,
+) -> str:
+    """Typed text stripped and checked before anything is written: required (`message`),
+    at most `limit` characters, no NUL (PostgreSQL refuses it); Invalid names the field."""
+    if value is None:
+        value = ""
+    value = (value if isinstance(value, str) else str(value)).strip()
+    if required and not value:
+        raise Invalid(message, field=field)
+    if "\x00" in value:
+        raise Invalid(TEXT_HAS_NUL, field=field)
+    return bounded_text(value, field=field, limit=limit)
+
+
 def clip_text(value: str, limit: int = LONG_TEXT_MAX) -> str:
     """Cut text that nobody typed here (an e-mail body) to the limit instead of refusing it."""
     return value if len(value) <= limit else value[: limit - 1] + "…"

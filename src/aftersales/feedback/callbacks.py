@@ -25,7 +25,7 @@ from aftersales.core import timeline
 from aftersales.core.errors import Invalid
 from aftersales.core.moments import recorded_moment
 from aftersales.core.numbering import next_day_number
-from aftersales.core.schema_types import MEDIUM_TEXT_MAX, bounded_text
+from aftersales.core.schema_types import MEDIUM_TEXT_MAX, checked_text
 from aftersales.core.steps import take_step
 from aftersales.feedback import callback_access as access
 from aftersales.feedback import callback_promises as promises
@@ -43,7 +43,6 @@ from aftersales.feedback.models import (
 )
 
 ITEM_PREFIX = "CI"
-REQUIRED = _("This field is required.")
 UNKNOWN_OUTCOME = _("Choose reached, not reached or refused.")
 UNKNOWN_DEPARTMENT = _("Choose a department.")
 BAD_RATING = _("Give a rating from 1 to 5.")
@@ -60,10 +59,7 @@ def callbacks_build(*, by: User, period: str) -> dict[str, int]:
 
 
 def _text(value: str, *, field: str, required: bool = False) -> str:
-    value = bounded_text((value or "").strip(), field=field, limit=MEDIUM_TEXT_MAX)
-    if required and not value:
-        raise Invalid(REQUIRED, field=field)
-    return value
+    return checked_text(value, field=field, limit=MEDIUM_TEXT_MAX, required=required)
 
 
 def _rating(value: int | None, *, field: str, required: bool) -> int | None:

@@ -28,7 +28,7 @@ from aftersales.core.db import id_or_none
 from aftersales.core.errors import Forbidden, Invalid
 from aftersales.core.moments import recorded_moment
 from aftersales.core.numbering import next_day_number
-from aftersales.core.schema_types import LONG_TEXT_MAX, MEDIUM_TEXT_MAX, bounded_text
+from aftersales.core.schema_types import LONG_TEXT_MAX, MEDIUM_TEXT_MAX, checked_text
 from aftersales.feedback import complaint_access as access
 from aftersales.feedback import complaint_promises as promises
 from aftersales.feedback.models import (
@@ -44,7 +44,6 @@ from aftersales.registry.models import Contact, Customer
 PREFIX = "CP"
 CASES_MAX = 20
 
-REQUIRED = _("This field is required.")
 UNKNOWN_CUSTOMER = _("Unknown customer.")
 UNKNOWN_CHANNEL = _("Choose phone, e-mail, portal or API.")
 UNKNOWN_DEPARTMENT = _("Choose the responsible department.")
@@ -59,14 +58,11 @@ NOT_ACCEPTED = _("The customer does not accept the answer.")
 
 
 def _required(value: str, *, field: str, limit: int = LONG_TEXT_MAX) -> str:
-    value = bounded_text((value or "").strip(), field=field, limit=limit)
-    if not value:
-        raise Invalid(REQUIRED, field=field)
-    return value
+    return checked_text(value, field=field, limit=limit, required=True)
 
 
 def _optional(value: str, *, field: str, limit: int = MEDIUM_TEXT_MAX) -> str:
-    return bounded_text((value or "").strip(), field=field, limit=limit)
+    return checked_text(value, field=field, limit=limit)
 
 
 def _customer(by: User, code: str) -> Customer:

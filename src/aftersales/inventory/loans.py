@@ -24,6 +24,7 @@ from aftersales.core import timeline
 from aftersales.core.db import MAX_ID
 from aftersales.core.errors import Conflict, Invalid, NotFound
 from aftersales.core.moments import recorded_moment
+from aftersales.core.schema_types import checked_text
 from aftersales.inventory import access
 from aftersales.inventory import services as stock
 from aftersales.inventory.models import (
@@ -54,12 +55,7 @@ REF_MAX = 80
 
 
 def _text(value: Any, *, field: str, limit: int, required: bool = False) -> str:
-    value = (value or "").strip() if isinstance(value, str) or value is None else str(value)
-    if required and not value:
-        raise Invalid(stock.REQUIRED, field=field)
-    if len(value) > limit:
-        raise Invalid(stock.TOO_LONG % {"limit": limit}, field=field)
-    return value
+    return checked_text(value, field=field, limit=limit, required=required)
 
 
 def _refusal(unit: SerialUnit) -> Conflict:

@@ -28,6 +28,7 @@ from aftersales.core import timeline
 from aftersales.core.errors import Invalid
 from aftersales.core.moments import recorded_moment
 from aftersales.core.numbering import next_day_number
+from aftersales.core.schema_types import checked_text
 from aftersales.inventory import sales_access as access
 from aftersales.inventory import services as stock
 from aftersales.inventory.models import (
@@ -46,7 +47,6 @@ from aftersales.notify.services import notify_enqueue
 from aftersales.registry.models import Asset, Contact, Customer
 
 REQUIRED = gettext_lazy("This field is required.")
-TOO_LONG = gettext_lazy("Write at most %(limit)s characters.")
 UNKNOWN_CUSTOMER = gettext_lazy("Unknown customer.")
 UNKNOWN_WAREHOUSE = gettext_lazy("Unknown warehouse.")
 UNKNOWN_ASSET = gettext_lazy("Unknown asset, or not this customer's.")
@@ -77,12 +77,7 @@ def next_sale_number(now: dt.datetime) -> str:
 
 
 def _text(value: Any, *, field: str, limit: int = SHORT, required: bool = False) -> str:
-    value = value.strip() if isinstance(value, str) else ""
-    if required and not value:
-        raise Invalid(REQUIRED, field=field)
-    if len(value) > limit or "\x00" in value:
-        raise Invalid(TOO_LONG % {"limit": limit}, field=field)
-    return value
+    return checked_text(value, field=field, limit=limit, required=required)
 
 
 def _lines(lines: Any) -> list[tuple[Part, int]]:

@@ -23,6 +23,7 @@ from aftersales.core import timeline
 from aftersales.core.errors import Conflict, Invalid
 from aftersales.core.moments import recorded_moment
 from aftersales.core.money import parse_amount
+from aftersales.core.schema_types import checked_text
 from aftersales.inventory import access
 from aftersales.inventory.models import (
     MoveKind,
@@ -44,7 +45,6 @@ from aftersales.notify.services import notify_enqueue
 
 NO_STOCK = _("No unit of this part is available.")
 REQUIRED = _("This field is required.")
-TOO_LONG = _("Write at most %(limit)s characters.")
 BAD_QUANTITY = _("Enter a whole number from 1 to %(max)s.")
 BAD_WARRANTY = _("Enter a number of months from 0 to 240.")
 PART_NUMBER_TAKEN = _("A part with this part number already exists.")
@@ -81,12 +81,7 @@ REASON_MAX = 2_000
 
 
 def _text(value: str, *, field: str, limit: int = SHORT, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise Invalid(REQUIRED, field=field)
-    if len(value) > limit:
-        raise Invalid(TOO_LONG % {"limit": limit}, field=field)
-    return value
+    return checked_text(value, field=field, limit=limit, required=required)
 
 
 def _quantity(value: Any, *, field: str = "quantity") -> int:

@@ -25,7 +25,7 @@ from aftersales.core.db import id_or_none
 from aftersales.core.errors import Forbidden, Invalid, NotFound
 from aftersales.core.moments import recorded_moment
 from aftersales.core.money import parse_amount
-from aftersales.core.schema_types import MEDIUM_TEXT_MAX, bounded_text
+from aftersales.core.schema_types import MEDIUM_TEXT_MAX, bounded_text, checked_text
 from aftersales.core.steps import take_step
 from aftersales.core.uploads import check_upload
 from aftersales.registry.models import Asset, Customer
@@ -44,7 +44,6 @@ from aftersales.rma.numbering import next_return_number
 
 RETURN_WINDOW_DAYS = 7
 
-REQUIRED = _("This field is required.")
 UNKNOWN_CUSTOMER = _("Unknown customer.")
 UNKNOWN_KIND = _("Choose return or exchange.")
 PURCHASE_IN_FUTURE = _("The purchase date is in the future.")
@@ -59,10 +58,7 @@ PACKAGING_NOT_INTACT = _(
 
 
 def _required(value: str, *, field: str, limit: int = MEDIUM_TEXT_MAX) -> str:
-    value = bounded_text((value or "").strip(), field=field, limit=limit)
-    if not value:
-        raise Invalid(REQUIRED, field=field)
-    return value
+    return checked_text(value, field=field, limit=limit, required=True)
 
 
 def _customer(by: User, code: str) -> Customer:

@@ -22,7 +22,7 @@ from aftersales.core import timeline
 from aftersales.core.errors import Invalid
 from aftersales.core.moments import recorded_moment
 from aftersales.core.money import parse_amount
-from aftersales.core.schema_types import MEDIUM_TEXT_MAX, SHORT_TEXT_MAX, bounded_text
+from aftersales.core.schema_types import MEDIUM_TEXT_MAX, SHORT_TEXT_MAX, bounded_text, checked_text
 from aftersales.core.steps import take_step
 from aftersales.notify.services import notify_enqueue
 from aftersales.rma import access, promises, stock
@@ -33,7 +33,6 @@ from aftersales.sla.numbered import is_late
 
 # What a step's lock loads with the RMA (its notices name the customer and the case).
 RELATED = ("customer", "case")
-REQUIRED = gettext_lazy("This field is required.")
 UNKNOWN_PART = gettext_lazy("Unknown part number.")
 UNKNOWN_WAREHOUSE = gettext_lazy("Unknown warehouse.")
 UNKNOWN_MODE = gettext_lazy("Unknown replacement mode.")
@@ -47,10 +46,7 @@ def _moment(
 
 
 def _required(value: str, *, field: str, limit: int = SHORT_TEXT_MAX) -> str:
-    value = bounded_text((value or "").strip(), field=field, limit=limit)
-    if not value:
-        raise Invalid(REQUIRED, field=field)
-    return value
+    return checked_text(value, field=field, limit=limit, required=True)
 
 
 def _lock(rma: Rma, by: User, predicate: Predicate) -> Rma:
