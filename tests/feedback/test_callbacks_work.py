@@ -140,3 +140,16 @@ def test_a_problem_is_confirmed_only_after_the_customer_was_told(callback, seat,
     with pytest.raises(Conflict):
         callbacks.callback_item_confirm(item=item, by=seat, satisfied=True)
     assert CallbackItem.objects.get().status == "open"
+
+
+def test_the_promise_list_finds_the_callback_programmes_promises_by_the_contracts_name(
+    callback, seat, manager, api_as
+):
+    item = _raise(callback, seat)
+    with time_machine.travel(at(2026, 12, 11, 15, 0), tick=False):
+        callbacks.callback_item_solve(item=item, by=manager, solution="更换风扇")
+    response = api_as(manager).get("/api/v1/promises?subject_kind=callback")
+    assert response.status_code == 200
+    assert [(i["subject_kind"], i["target"]) for i in response.json()["items"]] == [
+        ("callback_item", "told")
+    ]

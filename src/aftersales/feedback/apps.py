@@ -40,4 +40,7 @@ class FeedbackConfig(AppConfig):
         from aftersales.feedback import callback_promises
 
         callback_promises.register()
+        from aftersales.sla.promises import register_kind_alias
+
+        register_kind_alias("callback", "callback_item")
         register_demo("callbacks", "aftersales.feedback.callback_demo.load")

@@ -76,6 +76,16 @@ def promises_for_user(user: Any) -> QuerySet[Promise]:
     )
 
 
+# The contract's public names of subject kinds stored under a longer name: the callback
+# programme's promises live on its items ("callback_item"), but a script asks for "callback".
+_KIND_ALIASES: dict[str, str] = {}
+
+
+def register_kind_alias(public: str, stored: str) -> None:
+    """Let the promise filter `subject_kind=<public>` find promises stored as `stored`."""
+    _KIND_ALIASES[public] = stored
+
+
 @dataclass(frozen=True)
 class PromiseFilters:
     state: str = ""
@@ -94,7 +104,8 @@ def promise_search(*, user: Any, filters: PromiseFilters, now: dt.datetime) -> Q
     if filters.customer:
         qs = qs.filter(customer_id__in=Customer.objects.filter(code=filters.customer).values("pk"))
     if filters.subject_kind:
-        qs = qs.filter(subject_kind=filters.subject_kind)
+        kinds_asked = {filters.subject_kind, _KIND_ALIASES.get(filters.subject_kind, "")}
+        qs = qs.filter(subject_kind__in=kinds_asked - {""})
     return qs.order_by(F("due_at").asc(nulls_last=True), "id")
 
 
