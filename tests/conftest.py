@@ -123,6 +123,7 @@ SEED_MIGRATIONS = (
     ("aftersales.repairs.migrations.0004_carry_in_and_stock_parts", "seed"),
     ("aftersales.rma.migrations.0005_seed_return_escalation_ladder", "seed"),
     ("aftersales.feedback.migrations.0002_seed_defaults", "seed"),
+    ("aftersales.fieldservice.migrations.0002_seed_checklists", "seed"),
 )
 
 

@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -10,3 +11,9 @@ application = get_wsgi_application()
 from aftersales.cases.search import warm_up  # noqa: E402
 
 warm_up()
+
+# What start-up loaded (Django, the URL map, jieba's dictionary) lives as long as the worker:
+# keep it out of the garbage collector's full passes, which otherwise walk it on requests and
+# add hundreds of milliseconds to the slowest pages (bench/dispatch_bench.py, --gc-freeze).
+gc.collect()
+gc.freeze()

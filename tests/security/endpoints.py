@@ -32,6 +32,25 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         "sign-off",
     ),
     "aftersales.portal.repairs.repair_action": ("approve", "refuse", "sign-off"),
+    "aftersales.fieldservice.appointment_views.appointment_action": (
+        "cancel",
+        "move",
+        "propose",
+        "choose",
+        "reschedule",
+        "depart",
+        "arrive",
+        "finish",
+        "parts",
+    ),
+    "aftersales.fieldservice.inspection_views.visit_step": (
+        "move",
+        "checks",
+        "findings",
+        "changes",
+        "sign",
+        "complete",
+    ),
 }
 # Path parameters that name no object of customer A.
 NEUTRAL_PARAMS = frozenset({"action", "kind"})

@@ -36,6 +36,9 @@ from tests.cases.factories_daily import macro_fillers, notice_fillers
 from tests.feedback.factories_callbacks import callback_fillers
 from tests.feedback.factories_complaints import complaint_fillers
 from tests.feedback.factories_surveys import survey_fillers
+from tests.fieldservice.factories_appointments import appointment_fillers
+from tests.fieldservice.factories_deliveries import delivery_fillers
+from tests.fieldservice.factories_inspections import inspection_fillers
 
 # Strings only customer A's records carry: a response to another user must not contain them.
 A_CODE = "KH-SWPA"
@@ -233,6 +236,7 @@ def build_world() -> World:
         "vendor-cases/pk": vendor_case.pk,
         "escalations/firing_id": firing.pk,
         "repairs/pk": order.pk,  # repairs/<pk>/ and portal/repairs/<pk>/
+        "number/number": order.number,  # repairs/number/<number>/
         "parts/part_id": order_part.pk,  # /api/v1/repairs/{pk}/parts/{part_id}/return
         "warranty-terms/pk": WarrantyTerm.objects.first().pk,
         "import/job_id": job.pk,
@@ -256,6 +260,9 @@ def build_world() -> World:
         "new/number": case.number,
         "contracts/number": contract.number,
         **survey_fillers(customer_a),
+        **inspection_fillers(contract, by=owner),  # plans and visits (巡检)
+        **delivery_fillers(customer_a, owner, A_SECRET),  # deliveries and their forms (到货验收)
+        **appointment_fillers(customer_a),  # appointments and the customer's slot link (预约)
         **callback_fillers(customer_a, asset, A_SECRET),
         **complaint_fillers(customer_a, case, A_SECRET),
         **macro_fillers(case, worker, staff[Role.MANAGER]),  # macros and the work log

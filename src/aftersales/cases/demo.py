@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Max, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from aftersales.accounts.models import User
@@ -40,8 +40,7 @@ from aftersales.cases.models import (
     Status,
     VendorCaseState,
 )
-from aftersales.notify.models import OutboxMessage
-from aftersales.notify.models import Status as OutboxStatus
+from aftersales.notify.services import outbox_demo_delivered, outbox_last_id
 from aftersales.registry.demo import LINE_SKILL, STAFF, Demo
 from aftersales.registry.models import Asset, Contact, Customer, Engineer
 
@@ -488,7 +487,7 @@ def load_cases(demo: Demo) -> None:
     missing = sorted(set(range(1, total + 1)) - _existing_keys())
     if not missing:
         return
-    first_outbox = OutboxMessage.objects.aggregate(last=Max("pk"))["last"] or 0
+    first_outbox = outbox_last_id()
     real_now = timezone.now()
     with demo_clock(real_now) as clock, _no_delivery_after_commit():
         plays = [_Play(demo, cast, customers, index, clock, real_now) for index in missing]
@@ -496,9 +495,7 @@ def load_cases(demo: Demo) -> None:
         for play in sorted(plays, key=lambda p: (p.start, p.index)):
             play.run()
     # The played history's messages went out when they were due (see the module docstring).
-    OutboxMessage.objects.filter(pk__gt=first_outbox, status=OutboxStatus.PENDING).update(
-        status=OutboxStatus.SENT, sent_at=F("due_at"), attempts=1
-    )
+    outbox_demo_delivered(first_outbox)
     demo.add("cases", len(plays))
 
 

@@ -8,14 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Max
 
 from aftersales.accounts.roles import Role
 from aftersales.cases.models import OPEN_STATUSES, Case, Tag, TagColour
 from aftersales.cases.services import comments, links, tags
 from aftersales.core.errors import ApplicationError
-from aftersales.notify.models import OutboxMessage
-from aftersales.notify.models import Status as OutboxStatus
+from aftersales.notify.services import outbox_demo_delivered, outbox_last_id
 
 DEMO_TAGS = [
     ("VIP", TagColour.RED),
@@ -46,7 +44,7 @@ def load(demo: Any) -> None:
         tags.case_set_tags(case=case, by=seat, names=names)
         tagged += 1
     demo.add("case tags", tagged)
-    first_outbox = OutboxMessage.objects.aggregate(last=Max("pk"))["last"] or 0
+    first_outbox = outbox_last_id()
     try:
         if len(open_cases) >= 2:
             links.case_link(case=open_cases[0], by=seat, other=open_cases[1].number)
@@ -69,9 +67,7 @@ def load(demo: Any) -> None:
     except ApplicationError as exc:  # a demo without suitable cases still loads
         demo.notes.append(f"Demo links: {exc.message}")
     # No mail server in a demo: the customer was told, as far as the demo goes.
-    OutboxMessage.objects.filter(pk__gt=first_outbox, status=OutboxStatus.PENDING).update(
-        status=OutboxStatus.SENT, sent_at=F("due_at"), attempts=1
-    )
+    outbox_demo_delivered(first_outbox)
 
 
 def _duplicate_pair(cases: list[Case]) -> tuple[Case | None, Case | None]:

@@ -264,6 +264,29 @@ def contract_update(
 
 
 @transaction.atomic
+def contract_cover_assets(
+    *, contract: ServiceContract, assets: Iterable[Asset], by: Any = None
+) -> ServiceContract:
+    """Add the customer's newly accepted assets to a contract that lists its covered assets
+    (a delivery's final acceptance under it: the caller's guard decides who may)."""
+    assets, _projects = _coverage(contract.customer, assets, ())
+    new = [a for a in assets if not contract.assets.filter(pk=a.pk).exists()]
+    if not new:
+        return contract
+    contract.assets.add(*new)
+    forget_coverage()
+    timeline.record(
+        subject=contract,
+        actor=by,
+        kind="updated",
+        internal=True,
+        changes={"assets": [None, [a.serial_number for a in new]]},
+    )
+    entitlement_refresh_open_cases(customer=contract.customer, by=by)
+    return contract
+
+
+@transaction.atomic
 def contract_renew(
     *,
     by: Any,

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Max
 
 from aftersales.accounts.roles import Role
 from aftersales.cases.models import Case
@@ -18,8 +17,7 @@ from aftersales.core.errors import ApplicationError
 from aftersales.feedback import surveys
 from aftersales.feedback.models import SurveyInvitation
 from aftersales.feedback.survey_tokens import make_token
-from aftersales.notify.models import OutboxMessage
-from aftersales.notify.models import Status as OutboxStatus
+from aftersales.notify.services import outbox_demo_delivered, outbox_last_id
 
 # Ratings of questions 1–6, the recommendation (7), solved (8) and a comment (9).
 ANSWERS = [
@@ -44,7 +42,7 @@ def load(demo: Any) -> None:
     if sender is None or not cases:
         demo.notes.append("No demo surveys: they need a manager and closed cases.")
         return
-    first_outbox = OutboxMessage.objects.aggregate(last=Max("pk"))["last"] or 0
+    first_outbox = outbox_last_id()
     answered = 0
     for case, (ratings, nps, solved, comment) in zip(cases, ANSWERS, strict=False):
         try:
@@ -57,7 +55,5 @@ def load(demo: Any) -> None:
             continue
         answered += 1
     # The demo's messages count as delivered, as the other sections' do (nothing to send).
-    OutboxMessage.objects.filter(pk__gt=first_outbox, status=OutboxStatus.PENDING).update(
-        status=OutboxStatus.SENT, sent_at=F("due_at"), attempts=1
-    )
+    outbox_demo_delivered(first_outbox)
     demo.add("answered surveys", answered)

@@ -216,6 +216,7 @@ class DeliveryEventKind(models.TextChoices):
     INSPECTED = "inspected", _("Inspected")
     FAILED = "failed", _("Failed an inspection")
     FIX_OPENED = "fix_opened", _("Exchange or repair opened")
+    DISPUTED = "disputed", _("Disputed before an inspection authority")
     FIXED = "fixed", _("Fixed")
     INSTALLED = "installed", _("Installed")
     COMMISSIONED = "commissioned", _("Commissioned")
@@ -656,6 +657,7 @@ class AppointmentEventKind(models.TextChoices):
     DEPARTED = "departed", _("Departed for the site")
     ARRIVED = "arrived", _("Arrived onsite")
     FINISHED = "finished", _("Finished onsite")
+    PART_USED = "part_used", _("Part used from car stock")
     CANCELLED = "cancelled", pgettext_lazy("event", "Cancelled")
 
 

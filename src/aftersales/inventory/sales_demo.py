@@ -6,14 +6,11 @@ through the services. Idempotent: skipped when sales exist.
 
 from __future__ import annotations
 
-from django.db.models import F, Max
-
 from aftersales.accounts.models import User
 from aftersales.core.errors import ApplicationError
 from aftersales.inventory import sales
 from aftersales.inventory.models import PartSale, StockLevel
-from aftersales.notify.models import OutboxMessage
-from aftersales.notify.models import Status as OutboxStatus
+from aftersales.notify.services import outbox_demo_delivered, outbox_last_id
 from aftersales.registry.demo import Demo
 from aftersales.registry.models import Contact
 
@@ -40,7 +37,7 @@ def load(demo: Demo) -> None:
     if keeper is None or contact is None or level is None:
         demo.notes.append("No demo part sales: they need a keeper, a portal contact and stock.")
         return
-    first_outbox = OutboxMessage.objects.aggregate(last=Max("pk"))["last"] or 0
+    first_outbox = outbox_last_id()
     line = [{"part_number": level.part.part_number, "quantity": 1}]
 
     def draft() -> PartSale:
@@ -60,7 +57,5 @@ def load(demo: Demo) -> None:
         demo.notes.append(f"Demo part sales stopped: {exc}")
         return
     # The played history's messages went out when they were due (as cases.demo does).
-    OutboxMessage.objects.filter(pk__gt=first_outbox, status=OutboxStatus.PENDING).update(
-        status=OutboxStatus.SENT, sent_at=F("due_at"), attempts=1
-    )
+    outbox_demo_delivered(first_outbox)
     demo.add("part sales", PartSale.objects.count())

@@ -1,9 +1,12 @@
 from django.urls import include, path
 
 from aftersales.portal import (
+    appointments,
     complaints,
     contracts,
+    deliveries,
     equipment,
+    inspections,
     loaners,
     part_sales,
     repairs,
@@ -31,6 +34,9 @@ urlpatterns = [
     *rmas.urlpatterns,
     *loaners.urlpatterns,
     *returns.urlpatterns,
+    *deliveries.urlpatterns,
     *part_sales.urlpatterns,
     *complaints.urlpatterns,
+    *inspections.urlpatterns,
+    *appointments.urlpatterns,
 ]

@@ -281,6 +281,14 @@ STAFF = [
 ]
 
 
+def demo_staff(role: str = ""):
+    """The demo's own active staff (of `role` when given), by username: never a real user of a
+    database the demo is tried on (other users play no part in demo records)."""
+    names = [spec.username for spec in STAFF]
+    staff = User.objects.filter(username__in=names, is_active=True)
+    return (staff.filter(groups__name=role) if role else staff).order_by("username")
+
+
 @dataclass
 class Demo:
     """What a run knows and has done; sections read the options and add to ``created``."""

@@ -10,15 +10,13 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Max
 from django.utils import timezone
 
 from aftersales.accounts.roles import Role
 from aftersales.cases.models import OPEN_STATUSES, Case
 from aftersales.core.errors import ApplicationError
 from aftersales.inventory.selectors import stock_levels
-from aftersales.notify.models import OutboxMessage
-from aftersales.notify.models import Status as OutboxStatus
+from aftersales.notify.services import outbox_demo_delivered, outbox_last_id
 from aftersales.rma import services
 from aftersales.rma.models import Rma
 
@@ -39,7 +37,7 @@ def load(demo: Any) -> None:
         demo.notes.append("No demo RMAs: they need an RMA admin, open cases and spare stock.")
         return
     part_number = levels[0].part.part_number
-    first_outbox = OutboxMessage.objects.aggregate(last=Max("pk"))["last"] or 0
+    first_outbox = outbox_last_id()
     made = 0
     for index, case in enumerate(cases):
         start = max(_days_ago(20 - index * 6, 10), timezone.localtime(case.created_at))
@@ -70,7 +68,5 @@ def load(demo: Any) -> None:
         except ApplicationError as exc:
             demo.notes.append(f"Demo RMA on {case.number} stopped: {exc.message}")
     # The played history's messages went out when they were due (as cases.demo does).
-    OutboxMessage.objects.filter(pk__gt=first_outbox, status=OutboxStatus.PENDING).update(
-        status=OutboxStatus.SENT, sent_at=F("due_at"), attempts=1
-    )
+    outbox_demo_delivered(first_outbox)
     demo.add("rmas", made)
