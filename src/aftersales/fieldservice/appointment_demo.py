@@ -109,8 +109,8 @@ def load(demo: Any) -> None:
             appointments.appointment_book(
                 by=seat,
                 engineer=case.assignee,
-                starts_at=_moment(0, 17),
-                ends_at=_moment(0, 18),
+                starts_at=_moment(2, 14),
+                ends_at=_moment(2, 16),
                 case=case,
                 client_key="demo-case",
             )
