@@ -28,6 +28,9 @@ class AppointmentIn(Schema):
     address: str = Field("", max_length=300)
     notes: LongText = ""
     client_key: ClientKey | None = None
+    # The inspection visit or the delivery (installation) the engineer goes for, by id.
+    visit: int | None = Field(None, ge=1, le=2**62)
+    delivery: int | None = Field(None, ge=1, le=2**62)
 
 
 class SlotIn(Schema):
@@ -105,6 +108,8 @@ class AppointmentOut(Schema):
     kind: str
     status: str
     case: str | None
+    visit: int | None = None
+    delivery: int | None = None
     customer: str | None
     site: int | None
     region: str

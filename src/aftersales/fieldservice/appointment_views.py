@@ -120,6 +120,9 @@ class BookForm(forms.Form):
         label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     case = forms.CharField(label=_("Case number"), max_length=32, required=False)
+    # Set by the "book an engineer" link of an inspection visit or a delivery.
+    visit = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    delivery = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     notes = forms.CharField(
         label=_("Notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -130,6 +133,10 @@ class BookForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["engineer"].queryset = engineer_names_for_picker()
+
+
+def _id_param(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 19 else None
 
 
 @permission_required(rules.ADD)
@@ -148,6 +155,8 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
                     address=data["address"],
                     notes=data["notes"],
                     client_key=data["client_key"],
+                    visit=data["visit"],
+                    delivery=data["delivery"],
                 )
             except ApplicationError as exc:
                 add_form_error(form, exc)
@@ -160,6 +169,8 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
                 "client_key": uuid.uuid4().hex,
                 "case": request.GET.get("case", "")[:32],
                 "engineer": request.GET.get("engineer", "")[:150] or None,
+                "visit": _id_param(request.GET.get("visit", "")),
+                "delivery": _id_param(request.GET.get("delivery", "")),
             }
         )
     return render(request, "fieldservice/appointment_form.html", {"form": form})

@@ -34,10 +34,14 @@ from aftersales.fieldservice import appointment_access as access
 from aftersales.fieldservice import travel
 from aftersales.fieldservice.models import (
     BOOKED_STATUSES,
+    OPEN_VISIT_STATUSES,
     Appointment,
     AppointmentEventKind,
     AppointmentKind,
     AppointmentStatus,
+    Delivery,
+    DeliveryStatus,
+    InspectionVisit,
     ProposedSlot,
 )
 from aftersales.notify.notices import notice_create
@@ -50,6 +54,10 @@ UNKNOWN_ENGINEER = _("No active engineer or expert with this name.")
 UNKNOWN_CASE = _("No such case.")
 UNKNOWN_CUSTOMER = _("No such customer.")
 UNKNOWN_SITE = _("No such site of this customer.")
+UNKNOWN_VISIT = _("No open inspection visit has this id.")
+UNKNOWN_DELIVERY = _("No delivery in acceptance has this id.")
+ONE_JOB = _("An appointment is for one visit or one delivery, not both.")
+OPEN_DELIVERY_STATUSES = (DeliveryStatus.OPEN, DeliveryStatus.WAITING_FIX)
 OVERLAP = _("%(engineer)s already has an appointment from %(start)s to %(end)s.")
 TRAVEL = _(
     "Not enough time to travel: %(engineer)s has an appointment from %(start)s to %(end)s "
@@ -242,6 +250,28 @@ def _replay(key: str | None, by: User) -> Appointment | None:
     return found
 
 
+def _visit_and_delivery(
+    visit: InspectionVisit | int | None, delivery: Delivery | int | None
+) -> tuple[InspectionVisit | None, Delivery | None]:
+    """The open inspection visit or the delivery in acceptance an appointment is for (by id);
+    422 naming the field for an unknown, finished one, or for both at once."""
+    if visit is not None and delivery is not None:
+        raise Invalid(ONE_JOB, field="delivery")
+    if isinstance(visit, int) and not isinstance(visit, bool):
+        visit = InspectionVisit.objects.filter(
+            pk=visit, status__in=OPEN_VISIT_STATUSES
+        ).first() or _unknown(UNKNOWN_VISIT, "visit")
+    if isinstance(delivery, int) and not isinstance(delivery, bool):
+        delivery = Delivery.objects.filter(
+            pk=delivery, status__in=OPEN_DELIVERY_STATUSES
+        ).first() or _unknown(UNKNOWN_DELIVERY, "delivery")
+    return visit, delivery
+
+
+def _unknown(message: Any, field: str) -> Any:
+    raise Invalid(message, field=field)
+
+
 def resolve_refs(
     *,
     by: User,
@@ -284,6 +314,8 @@ def appointment_book(
     client_key: str | None = None,
     assign_case: bool = False,
     status: str = AppointmentStatus.CONFIRMED,
+    visit: InspectionVisit | int | None = None,
+    delivery: Delivery | int | None = None,
 ) -> tuple[Appointment, bool]:
     """Book `engineer` for the slot; returns (appointment, created). A retry with the same
     `client_key` returns the first booking. A case without an assignee (or with
@@ -299,6 +331,12 @@ def appointment_book(
     address = bounded_text((address or "").strip(), field="address", limit=300)
     if (found := _replay(key, by)) is not None:
         return found, False
+    visit, delivery = _visit_and_delivery(visit, delivery)
+    job = visit or delivery
+    if job is not None:
+        # The visit's or the delivery's own customer and place, unless the seat names a site.
+        customer, site = job.customer, site or job.site
+        kind = kind or (AppointmentKind.VISIT if visit else AppointmentKind.INSTALLATION)
     place = _place_for(case=case, customer=customer, site=site, address=address)
     with transaction.atomic():
         _lock_engineers(engineer)
@@ -315,6 +353,8 @@ def appointment_book(
             status=status,
             client_key=key,
             created_by=by,
+            visit=visit,
+            delivery=delivery,
             **place,
         )
         _ensure_free(engineer, starts_at, ends_at, place_of(obj))

@@ -59,6 +59,8 @@ def appointment_out(obj: Appointment, user: Any) -> dict:
         "kind": obj.kind,
         "status": obj.status,
         "case": obj.case.number if obj.case_id else None,
+        "visit": obj.visit_id,
+        "delivery": obj.delivery_id,
         "customer": obj.customer.code if obj.customer_id else None,
         "site": obj.site_id,
         "region": obj.region,
@@ -111,6 +113,8 @@ def appointment_create(request: HttpRequest, payload: AppointmentIn):
         address=payload.address,
         notes=payload.notes,
         client_key=key,
+        visit=payload.visit,
+        delivery=payload.delivery,
     )
     return Status(201, _fresh(request, obj))
 

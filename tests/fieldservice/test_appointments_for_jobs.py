@@ -1,0 +1,103 @@
+"""An engineer booked for an inspection visit or for a delivery's installation."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import translation
+
+from aftersales.fieldservice.models import Appointment
+from tests import factories
+from tests.fieldservice.factories_appointments import NOW, api_book, at, field_engineer
+from tests.fieldservice.factories_deliveries import contract_for, delivery_of
+from tests.fieldservice.factories_inspections import make_contract, make_plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def wang(db):
+    return field_engineer("wang")
+
+
+@pytest.fixture
+def visit(customer_a):
+    plan = make_plan(make_contract(customer_a, starts="2026-10-01", ends="2027-09-30"))
+    return plan.visits.order_by("sequence")[1]
+
+
+@pytest.fixture
+def delivery(seat, customer_a):
+    model = factories.ProductModelFactory()
+    return delivery_of(seat, contract_for(customer_a), model, "SN-JOB-1")
+
+
+def _body(**more) -> dict:
+    return {
+        "engineer": "wang",
+        "starts_at": at(8, 10).isoformat(),
+        "ends_at": at(8, 12).isoformat(),
+    } | more
+
+
+def test_an_appointment_for_a_visit_takes_its_customer_and_kind(api_as, seat, wang, visit):
+    response = api_book(api_as(seat), **_body(visit=visit.pk))
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["visit"], body["kind"], body["customer"]) == (
+        visit.pk,
+        "visit",
+        visit.customer.code,
+    )
+
+
+def test_an_appointment_for_a_delivery_is_an_installation(api_as, seat, wang, delivery):
+    response = api_book(api_as(seat), **_body(delivery=delivery.pk))
+    assert response.status_code == 201
+    assert (response.json()["delivery"], response.json()["kind"]) == (delivery.pk, "installation")
+
+
+def test_an_unknown_visit_is_422_naming_it_and_books_nothing(api_as, seat, wang):
+    response = api_book(api_as(seat), **_body(visit=999999))
+    assert response.status_code == 422 and "visit" in str(response.json())
+    assert not Appointment.objects.exists()
+
+
+def test_a_visit_and_a_delivery_at_once_are_refused(api_as, seat, wang, visit, delivery):
+    response = api_book(api_as(seat), **_body(visit=visit.pk, delivery=delivery.pk))
+    assert response.status_code == 422
+    assert not Appointment.objects.exists()
+
+
+def test_the_visit_page_links_to_a_booking_form_for_it(seat, visit):
+    client = Client()
+    client.force_login(seat)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(f"/inspections/{visit.pk}/").content.decode()
+        form = client.get(f"/appointments/new/?visit={visit.pk}").content.decode()
+    assert f"/appointments/new/?visit={visit.pk}" in page
+    assert f'name="visit" value="{visit.pk}"' in form
+
+
+def test_the_booking_form_books_for_the_visit(seat, wang, visit):
+    client = Client()
+    client.force_login(seat)
+    with time_machine.travel(NOW, tick=False):
+        client.post(
+            "/appointments/new/",
+            {
+                "engineer": "wang",
+                "starts_at": "2026-12-08T10:00",
+                "ends_at": "2026-12-08T12:00",
+                "visit": str(visit.pk),
+                "client_key": "k1",
+            },
+        )
+    assert Appointment.objects.get().visit_id == visit.pk
