@@ -181,3 +181,39 @@ def optimize_sqlite(conn: BaseDatabaseWrapper | None = None) -> list[str]:
                 analyze_sqlite(conn, table)
                 analyzed.append(table)
     return analyzed
+
+
+def bulk_insert(model: type[models.Model], objs: list) -> list:
+    """Insert many new rows and set their ids, for bulk generators: on PostgreSQL by COPY with
+    ids drawn from the table's sequence (a bulk INSERT's per-value preparation costs more than
+    making the rows); bulk_create elsewhere. No signals, like bulk_create."""
+    if connection.vendor != "postgresql" or not objs:
+        return model.objects.bulk_create(objs)
+    from psycopg.types.json import Jsonb
+
+    meta = model._meta
+    table, pk = meta.db_table, meta.pk
+    fields = [f for f in meta.concrete_fields if f is not pk]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, pk.column, len(objs)],
+        )
+        for obj, (value,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = value
+        columns = ", ".join(quote(c) for c in [pk.column, *(f.column for f in fields)])
+        with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                row = [obj.pk]
+                for field in fields:
+                    value = field.pre_save(obj, add=True)
+                    if isinstance(field, models.JSONField):
+                        value = Jsonb(value)
+                    elif isinstance(field, models.FileField):
+                        value = value.name or ""
+                    row.append(value)
+                copy.write_row(row)
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias
+    return objs

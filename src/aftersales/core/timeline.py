@@ -16,6 +16,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from aftersales.core.db import bulk_insert
 from aftersales.core.models import Activity
 from aftersales.core.subjects import (  # noqa: F401  (re-exported: one import for callers)
     GENERIC_KINDS,
@@ -80,6 +81,12 @@ def record(**kwargs: Any) -> Activity:
     activity = entry(**kwargs)
     activity.save(force_insert=True)
     return activity
+
+
+def record_many(activities: Iterable[Activity]) -> list[Activity]:
+    """Write many rows built with entry() by COPY on PostgreSQL (bulk generators)."""
+    _check_atomic()
+    return bulk_insert(Activity, list(activities))
 
 
 def record_all(activities: Iterable[Activity]) -> list[Activity]:

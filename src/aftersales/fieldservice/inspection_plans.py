@@ -16,15 +16,15 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.contracts.models import ServiceContract
 from aftersales.core import timeline
+from aftersales.core.db import bulk_insert
 from aftersales.core.errors import Invalid
-from aftersales.core.models import Activity
 from aftersales.fieldservice import inspection_promises as promises
 from aftersales.fieldservice.models import (
     ChecklistTemplate,
@@ -35,7 +35,6 @@ from aftersales.fieldservice.models import (
 )
 from aftersales.sla import clockwork
 from aftersales.sla.calendar import CompiledCalendar
-from aftersales.sla.models import Promise
 from aftersales.sla.rules import is_business_day, next_business_day
 
 MIN_VISITS, MAX_VISITS = 1, 12
@@ -217,42 +216,6 @@ def generate_plans(
     return [results[c.pk] for c in contracts]
 
 
-def fast_insert(model: type[models.Model], objs: list) -> list:
-    """Insert new rows and set their ids: PostgreSQL's COPY with ids drawn from the table's
-    sequence (a bulk INSERT's per-value preparation costs more than generating the rows); the
-    ORM's bulk_create elsewhere (SQLite)."""
-    if connection.vendor != "postgresql" or not objs:
-        return model.objects.bulk_create(objs)
-    from psycopg.types.json import Jsonb
-
-    meta = model._meta
-    table, pk = meta.db_table, meta.pk
-    fields = [f for f in meta.concrete_fields if f is not pk]
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, pk.column, len(objs)],
-        )
-        for obj, (value,) in zip(objs, cursor.fetchall(), strict=True):
-            obj.pk = value
-        columns = ", ".join(quote(c) for c in [pk.column, *(f.column for f in fields)])
-        with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                row = [obj.pk]
-                for field in fields:
-                    value = field.pre_save(obj, add=True)
-                    if isinstance(field, models.JSONField):
-                        value = Jsonb(value)
-                    elif isinstance(field, models.FileField):
-                        value = value.name or ""
-                    row.append(value)
-                copy.write_row(row)
-    for obj in objs:
-        obj._state.adding, obj._state.db = False, connection.alias
-    return objs
-
-
 def _store(plans: list[InspectionPlan], *, by, today: dt.date, now: dt.datetime) -> None:
     cal = promises.calendar()
     business = BusinessDays(cal)
@@ -280,7 +243,7 @@ def _store(plans: list[InspectionPlan], *, by, today: dt.date, now: dt.datetime)
             visit.due_at = promise.due_at
             visits.append(visit)
             made.append((promise, len(spans)))
-    visits = fast_insert(InspectionVisit, visits)
+    visits = bulk_insert(InspectionVisit, visits)
     rows = []
     for visit, (promise, total) in zip(visits, made, strict=True):
         promise.subject_id = visit.pk
@@ -302,10 +265,8 @@ def _store(plans: list[InspectionPlan], *, by, today: dt.date, now: dt.datetime)
                 at=now,
             )
         )
-    made_promises = [p for p, _total in made]
-    clockwork.plan_checks(made_promises, cal=cal, fired={})
-    fast_insert(Promise, made_promises)
-    fast_insert(Activity, rows)
+    clockwork.insert_promises([p for p, _total in made], cal=cal)
+    timeline.record_many(rows)
 
 
 def generate_plan(

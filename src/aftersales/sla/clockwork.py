@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from aftersales.core.db import bulk_insert
 from aftersales.core.memo import ConfigMemo
 from aftersales.sla.calendar import (
     CompiledCalendar,
@@ -386,3 +387,9 @@ def retarget(
     promises = promises + created
     after = {p.target: (p.minutes, p.due_at, p.stopped_at) for p in promises}
     return promises, before != after
+
+
+def insert_promises(promises: list[Promise], *, cal: CompiledCalendar) -> list[Promise]:
+    """Store many new promises at once (a year of visits), their sweep checks planned."""
+    plan_checks(promises, cal=cal, fired={})
+    return bulk_insert(Promise, promises)
