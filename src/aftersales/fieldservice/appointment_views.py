@@ -25,6 +25,7 @@ from aftersales.accounts.endpoint_access import PUBLIC, access
 from aftersales.accounts.models import User
 from aftersales.cases.pickers import engineer_names_for_picker
 from aftersales.cases.selectors import case_get_for_user
+from aftersales.core.db import id_or_none
 from aftersales.core.errors import ApplicationError, Invalid, NotFound
 from aftersales.core.html_errors import add_form_error, flash_error, raise_http
 from aftersales.core.list_pages import ListFilter, get_or_404, list_page
@@ -135,10 +136,6 @@ class BookForm(forms.Form):
         self.fields["engineer"].queryset = engineer_names_for_picker()
 
 
-def _id_param(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 19 else None
-
-
 @permission_required(rules.ADD)
 def appointment_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -169,8 +166,8 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
                 "client_key": uuid.uuid4().hex,
                 "case": request.GET.get("case", "")[:32],
                 "engineer": request.GET.get("engineer", "")[:150] or None,
-                "visit": _id_param(request.GET.get("visit", "")),
-                "delivery": _id_param(request.GET.get("delivery", "")),
+                "visit": id_or_none(request.GET.get("visit")),
+                "delivery": id_or_none(request.GET.get("delivery")),
             }
         )
     return render(request, "fieldservice/appointment_form.html", {"form": form})

@@ -258,18 +258,14 @@ def _visit_and_delivery(
     if visit is not None and delivery is not None:
         raise Invalid(ONE_JOB, field="delivery")
     if isinstance(visit, int) and not isinstance(visit, bool):
-        visit = InspectionVisit.objects.filter(
-            pk=visit, status__in=OPEN_VISIT_STATUSES
-        ).first() or _unknown(UNKNOWN_VISIT, "visit")
+        visit = InspectionVisit.objects.filter(pk=visit, status__in=OPEN_VISIT_STATUSES).first()
+        if visit is None:
+            raise Invalid(UNKNOWN_VISIT, field="visit")
     if isinstance(delivery, int) and not isinstance(delivery, bool):
-        delivery = Delivery.objects.filter(
-            pk=delivery, status__in=OPEN_DELIVERY_STATUSES
-        ).first() or _unknown(UNKNOWN_DELIVERY, "delivery")
+        delivery = Delivery.objects.filter(pk=delivery, status__in=OPEN_DELIVERY_STATUSES).first()
+        if delivery is None:
+            raise Invalid(UNKNOWN_DELIVERY, field="delivery")
     return visit, delivery
-
-
-def _unknown(message: Any, field: str) -> Any:
-    raise Invalid(message, field=field)
 
 
 def resolve_refs(
