@@ -101,3 +101,64 @@ def test_the_booking_form_books_for_the_visit(seat, wang, visit):
             },
         )
     assert Appointment.objects.get().visit_id == visit.pk
+
+
+@pytest.fixture
+def repair_order(seat, engineer, customer_a, contact_a):
+    from aftersales.cases import services as case_services
+    from aftersales.repairs import services as repair_services
+
+    factories.AssetFactory(customer=customer_a, serial_number="SN-REP-1")
+    with time_machine.travel(NOW, tick=False):
+        case = case_services.case_create(
+            by=seat,
+            customer=customer_a,
+            title="设备无法开机",
+            description="电源指示灯不亮",
+            priority="P3",
+            case_type="fault",
+            channel="phone",
+            serial_number="SN-REP-1",
+            contact=contact_a,
+        )
+        case_services.case_assign(case=case, engineer=engineer, by=seat)
+        return repair_services.repair_create(
+            by=engineer,
+            case=case,
+            service_mode="carry_in",
+            fault_category="power",
+            fault_text="送修: 无法开机",
+        )
+
+
+def test_an_appointment_for_a_repair_order_takes_its_customer_and_kind(
+    api_as, seat, wang, repair_order
+):
+    response = api_book(api_as(seat), **_body(repair=repair_order.pk))
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["repair"], body["kind"], body["customer"], body["case"]) == (
+        repair_order.pk,
+        "repair",
+        repair_order.customer.code,
+        None,
+    )
+
+
+def test_an_unknown_repair_order_is_422_naming_it_and_books_nothing(api_as, seat, wang):
+    response = api_book(api_as(seat), **_body(repair=999999))
+
+    assert response.status_code == 422 and "repair" in str(response.json())
+    assert not Appointment.objects.exists()
+
+
+def test_the_repair_order_page_links_to_a_booking_form_for_it(seat, repair_order):
+    client = Client()
+    client.force_login(seat)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(f"/repairs/{repair_order.pk}/").content.decode()
+        form = client.get(f"/appointments/new/?repair={repair_order.pk}").content.decode()
+
+    assert f"/appointments/new/?repair={repair_order.pk}" in page
+    assert f'name="repair" value="{repair_order.pk}"' in form

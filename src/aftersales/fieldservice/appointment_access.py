@@ -128,6 +128,11 @@ can_use_part = Predicate(
     _own_engineer_or_changer,
     in_states(NOT_IN_STATE, AppointmentStatus.CONFIRMED, AppointmentStatus.DONE),
 )
+# A photo taken on the job: the engineer on it (or the seat), while confirmed or just done.
+can_add_photo = Predicate(
+    _own_engineer_or_changer,
+    in_states(NOT_IN_STATE, AppointmentStatus.CONFIRMED, AppointmentStatus.DONE),
+)
 # Set a region's representative (obj: None).
 can_set_representative = Predicate(staff_with(DISPATCH))
 

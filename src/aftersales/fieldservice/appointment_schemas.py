@@ -31,6 +31,8 @@ class AppointmentIn(Schema):
     # The inspection visit or the delivery (installation) the engineer goes for, by id.
     visit: int | None = Field(None, ge=1, le=2**62)
     delivery: int | None = Field(None, ge=1, le=2**62)
+    # The repair order the engineer goes for (fetching, returning or repairing onsite), by id.
+    repair: int | None = Field(None, ge=1, le=2**62)
 
 
 class SlotIn(Schema):
@@ -99,6 +101,16 @@ class AppointmentActivityOut(Schema):
     internal: bool
 
 
+class JobPhotoOut(Schema):
+    id: int
+    name: str
+    caption: str
+    content_type: str
+    size: int
+    uploaded_at: dt.datetime
+    url: str
+
+
 class AppointmentOut(Schema):
     id: int
     engineer: str
@@ -110,6 +122,7 @@ class AppointmentOut(Schema):
     case: str | None
     visit: int | None = None
     delivery: int | None = None
+    repair: int | None = None
     customer: str | None
     site: int | None
     region: str
@@ -119,6 +132,7 @@ class AppointmentOut(Schema):
     arrived_at: dt.datetime | None
     finished_at: dt.datetime | None
     slots: list[SlotOut]
+    photos: list[JobPhotoOut] = []
     allowed_actions: list[str]
     activities: list[AppointmentActivityOut]
 

@@ -30,14 +30,16 @@ from aftersales.core.errors import ApplicationError, Invalid, NotFound
 from aftersales.core.html_errors import add_form_error, flash_error, raise_http
 from aftersales.core.list_pages import ListFilter, get_or_404, list_page
 from aftersales.core.moments import typed_moment
+from aftersales.core.uploads import stored_file_response
 from aftersales.fieldservice import appointment_access as rules
-from aftersales.fieldservice import appointment_parts, appointments, dispatch
+from aftersales.fieldservice import appointment_parts, appointments, dispatch, job_photos
 from aftersales.fieldservice import appointment_selectors as selectors
 from aftersales.fieldservice.models import Appointment, AppointmentStatus
 from aftersales.registry.models import Region, Skill
 
 PER_PAGE = 50
 DONE = _("Done.")
+PHOTO_ADDED = _("Photo added.")
 BOOKED = _("Booked.")
 REQUIRED = _("This field is required.")
 STEP_LABELS = {
@@ -121,9 +123,10 @@ class BookForm(forms.Form):
         label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     case = forms.CharField(label=_("Case number"), max_length=32, required=False)
-    # Set by the "book an engineer" link of an inspection visit or a delivery.
+    # Set by the "book an engineer" link of an inspection visit, a delivery or a repair order.
     visit = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
     delivery = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    repair = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     notes = forms.CharField(
         label=_("Notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -154,6 +157,7 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
                     client_key=data["client_key"],
                     visit=data["visit"],
                     delivery=data["delivery"],
+                    repair=data["repair"],
                 )
             except ApplicationError as exc:
                 add_form_error(form, exc)
@@ -168,6 +172,7 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
                 "engineer": request.GET.get("engineer", "")[:150] or None,
                 "visit": id_or_none(request.GET.get("visit")),
                 "delivery": id_or_none(request.GET.get("delivery")),
+                "repair": id_or_none(request.GET.get("repair")),
             }
         )
     return render(request, "fieldservice/appointment_form.html", {"form": form})
@@ -188,6 +193,8 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "key": uuid.uuid4().hex,
         "parts": list(appointment_parts.parts_used(obj)),
         "may_use_part": rules.can_use_part(request.user, obj),
+        "photos": list(obj.photos.all()),
+        "may_add_photo": rules.can_add_photo(request.user, obj),
     }
     return render(request, "fieldservice/appointment_detail.html", context)
 
@@ -273,6 +280,35 @@ def appointment_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     if target == "my-day":
         return redirect("appointments:my_day")
     return redirect("appointments:detail", pk=obj.pk)
+
+
+@permission_required(rules.VIEW)
+@require_POST
+def appointment_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = get_or_404(selectors.appointment_get_for_user, request, pk)
+    try:
+        job_photos.job_photo_add(
+            appointment=obj,
+            by=request.user,
+            file=request.FILES.get("photo"),
+            caption=request.POST.get("caption", ""),
+            client_key=request.POST.get("client_key", "")[:64],
+        )
+    except ApplicationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, PHOTO_ADDED)
+    return redirect("appointments:detail", pk=obj.pk)
+
+
+@permission_required(rules.VIEW)
+def appointment_photo(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
+    obj = get_or_404(selectors.appointment_get_for_user, request, pk)
+    try:
+        photo = job_photos.photo_of(obj, photo_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    return stored_file_response(photo.file, name=photo.name, content_type=photo.content_type)
 
 
 @permission_required(rules.VIEW)
@@ -492,5 +528,7 @@ urlpatterns = [
     path("representatives/", representatives, name="representatives"),
     path("pick/<str:token>/", pick, name="pick"),
     path("<int:pk>/", appointment_detail, name="detail"),
+    path("<int:pk>/photos/", appointment_photo_add, name="photo_add"),
+    path("<int:pk>/photos/<int:photo_id>/", appointment_photo, name="photo"),
     path("<int:pk>/<str:action>/", appointment_action, name="action"),
 ]

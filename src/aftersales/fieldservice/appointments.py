@@ -47,6 +47,9 @@ from aftersales.fieldservice.models import (
 from aftersales.notify.notices import notice_create
 from aftersales.notify.services import notify_enqueue
 from aftersales.registry.models import Contact, Customer, Site
+from aftersales.repairs import selectors as repair_selectors
+from aftersales.repairs.models import CLOSED_STATUSES as REPAIR_CLOSED_STATUSES
+from aftersales.repairs.models import RepairOrder
 
 ENDS_BEFORE_STARTS = _("The end must be after the start.")
 TOO_LONG = _("An appointment lasts at most %(hours)s hours.")
@@ -56,7 +59,8 @@ UNKNOWN_CUSTOMER = _("No such customer.")
 UNKNOWN_SITE = _("No such site of this customer.")
 UNKNOWN_VISIT = _("No open inspection visit has this id.")
 UNKNOWN_DELIVERY = _("No delivery in acceptance has this id.")
-ONE_JOB = _("An appointment is for one visit or one delivery, not both.")
+ONE_JOB = _("An appointment is for one visit, delivery or repair order, not several.")
+UNKNOWN_REPAIR = _("No open repair order you may see has this id.")
 OPEN_DELIVERY_STATUSES = (DeliveryStatus.OPEN, DeliveryStatus.WAITING_FIX)
 OVERLAP = _("%(engineer)s already has an appointment from %(start)s to %(end)s.")
 TRAVEL = _(
@@ -268,6 +272,20 @@ def _visit_and_delivery(
     return visit, delivery
 
 
+def _repair_order(by: User, repair: RepairOrder | int | None) -> RepairOrder | None:
+    """The open repair order (by id, as `by` may see it) an appointment is for; 422 naming
+    the field for an unknown or closed one."""
+    if repair is None or isinstance(repair, RepairOrder):
+        return repair
+    try:
+        order = repair_selectors.repair_get_for_user(user=by, pk=repair)
+    except NotFound:
+        raise Invalid(UNKNOWN_REPAIR, field="repair") from None
+    if order.status in REPAIR_CLOSED_STATUSES:
+        raise Invalid(UNKNOWN_REPAIR, field="repair")
+    return order
+
+
 def resolve_refs(
     *,
     by: User,
@@ -312,6 +330,7 @@ def appointment_book(
     status: str = AppointmentStatus.CONFIRMED,
     visit: InspectionVisit | int | None = None,
     delivery: Delivery | int | None = None,
+    repair: RepairOrder | int | None = None,
 ) -> tuple[Appointment, bool]:
     """Book `engineer` for the slot; returns (appointment, created). A retry with the same
     `client_key` returns the first booking. A case without an assignee (or with
@@ -328,11 +347,19 @@ def appointment_book(
     if (found := _replay(key, by)) is not None:
         return found, False
     visit, delivery = _visit_and_delivery(visit, delivery)
+    repair = _repair_order(by, repair)
     job = visit or delivery
     if job is not None:
+        if repair is not None:
+            raise Invalid(ONE_JOB, field="repair")
         # The visit's or the delivery's own customer and place, unless the seat names a site.
         customer, site = job.customer, site or job.site
         kind = kind or (AppointmentKind.VISIT if visit else AppointmentKind.INSTALLATION)
+    elif repair is not None:
+        # Fetching or returning the device, or repairing it onsite: the order's customer. The
+        # case's onsite steps are not this trip's, so the order is linked, not its case.
+        customer = repair.customer
+        kind = kind or AppointmentKind.REPAIR
     place = _place_for(case=case, customer=customer, site=site, address=address)
     with transaction.atomic():
         _lock_engineers(engineer)
@@ -351,6 +378,7 @@ def appointment_book(
             created_by=by,
             visit=visit,
             delivery=delivery,
+            repair_order=repair,
             **place,
         )
         _ensure_free(engineer, starts_at, ends_at, place_of(obj))

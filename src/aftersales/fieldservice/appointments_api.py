@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from aftersales.accounts.endpoint_access import PUBLIC, access, scoped, staff_perm
@@ -13,8 +13,9 @@ from aftersales.core import timeline
 from aftersales.core.openapi import documented
 from aftersales.core.pagination import Limit, Offset, page
 from aftersales.core.schema_types import Date, DateTime, ShortText, StrictInt, choice_of
+from aftersales.core.uploads import stored_file_response
 from aftersales.fieldservice import appointment_access as access_rules
-from aftersales.fieldservice import appointment_parts, appointments, dispatch
+from aftersales.fieldservice import appointment_parts, appointments, dispatch, job_photos
 from aftersales.fieldservice import appointment_selectors as selectors
 from aftersales.fieldservice.appointment_schemas import (
     AppointmentCancelIn,
@@ -23,6 +24,7 @@ from aftersales.fieldservice.appointment_schemas import (
     AppointmentPage,
     ChooseIn,
     DispatchAssignIn,
+    JobPhotoOut,
     LinkOut,
     MoveIn,
     ProposalIn,
@@ -31,7 +33,7 @@ from aftersales.fieldservice.appointment_schemas import (
     StepIn,
     SuggestionOut,
 )
-from aftersales.fieldservice.models import Appointment, AppointmentStatus
+from aftersales.fieldservice.models import Appointment, AppointmentStatus, JobPhoto
 
 router = Router(tags=["field service"])
 
@@ -61,6 +63,7 @@ def appointment_out(obj: Appointment, user: Any) -> dict:
         "case": obj.case.number if obj.case_id else None,
         "visit": obj.visit_id,
         "delivery": obj.delivery_id,
+        "repair": obj.repair_order_id,
         "customer": obj.customer.code if obj.customer_id else None,
         "site": obj.site_id,
         "region": obj.region,
@@ -70,10 +73,23 @@ def appointment_out(obj: Appointment, user: Any) -> dict:
         "arrived_at": obj.arrived_at,
         "finished_at": obj.finished_at,
         "slots": slot_rows(obj),
+        "photos": [photo_out(p) for p in obj.photos.all()],
         "allowed_actions": access_rules.available_actions(user, obj),
         "activities": timeline.activity_rows(
             selectors.activities_for_user(user=user, appointment=obj)
         ),
+    }
+
+
+def photo_out(photo: JobPhoto) -> dict:
+    return {
+        "id": photo.pk,
+        "name": photo.name,
+        "caption": photo.caption,
+        "content_type": photo.content_type,
+        "size": photo.size,
+        "uploaded_at": photo.uploaded_at,
+        "url": f"/api/v1/appointments/{photo.appointment_id}/photos/{photo.pk}",
     }
 
 
@@ -115,6 +131,7 @@ def appointment_create(request: HttpRequest, payload: AppointmentIn):
         client_key=key,
         visit=payload.visit,
         delivery=payload.delivery,
+        repair=payload.repair,
     )
     return Status(201, _fresh(request, obj))
 
@@ -313,6 +330,39 @@ def appointment_use_part(request: HttpRequest, pk: int, payload: PartUseIn):
 def appointment_parts_used(request: HttpRequest, pk: int):
     """The parts used on the job."""
     return [_part_out(m) for m in appointment_parts.parts_used(_get(request, pk))]
+
+
+@router.post(
+    "/appointments/{pk}/photos",
+    response={200: JobPhotoOut, 201: JobPhotoOut},
+    openapi_extra=documented(409, 422),
+)
+@access(WORK)
+def appointment_photo_add(
+    request: HttpRequest,
+    pk: int,
+    file: File[UploadedFile],
+    caption: str = Form("", max_length=200),
+    client_key: str = Form("", max_length=64),
+):
+    """A photo taken on the job (PNG, JPG or GIF). A retry with the same `client_key` (or
+    `Idempotency-Key` header) returns the first photo with 200."""
+    photo, created = job_photos.job_photo_add(
+        appointment=_get(request, pk),
+        by=request.auth,
+        file=file,
+        caption=caption,
+        client_key=client_key or request.headers.get("Idempotency-Key", "")[:64],
+    )
+    return Status(201 if created else 200, photo_out(photo))
+
+
+@router.get("/appointments/{pk}/photos/{photo_id}", response={200: None})
+@access(VIEW)
+def appointment_photo_file(request: HttpRequest, pk: int, photo_id: int):
+    """The photo itself, as a download."""
+    photo = job_photos.photo_of(_get(request, pk), photo_id)
+    return stored_file_response(photo.file, name=photo.name, content_type=photo.content_type)
 
 
 class SuggestParams(Schema):

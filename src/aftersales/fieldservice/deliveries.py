@@ -25,6 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.access import can
 from aftersales.accounts.models import User
 from aftersales.accounts.predicates import Predicate
+from aftersales.cases.models import ServiceMode
+from aftersales.cases.services import case_create
 from aftersales.contracts.models import ServiceContract
 from aftersales.contracts.services import contract_cover_assets
 from aftersales.core import timeline
@@ -49,11 +51,14 @@ from aftersales.fieldservice.models import (
 )
 from aftersales.registry.models import Asset, ProductModel
 from aftersales.registry.services.assets import asset_register, asset_update
+from aftersales.rma.models import ReturnKind
+from aftersales.rma.returns import return_request
 
 PREFIX = "DL"
 MAX_ITEMS = 500
 MAX_QUANTITY = 100_000
 SUBJECT = "delivery"
+FIX_REASON = _("Delivery %(number)s failed: %(stage)s")
 # The initial inspection's form (《采购货物收货情况检验表》): its four checks, in print order.
 INITIAL_CHECKS = ("quantity", "appearance", "manuals", "certificates")
 NEXT_STAGE = {
@@ -435,7 +440,9 @@ def delivery_fix_open(
     reference: str = "",
     at: dt.datetime | None = None,
 ) -> Delivery:
-    """Record the exchange or repair opened for the failed stage (its RMA or order number)."""
+    """Record the exchange or repair opened for the failed stage. Without a reference (an
+    RMA or order number opened elsewhere) it is opened here: an exchange as a return request
+    (退换货), a repair as a case; the delivery then waits until that is done."""
     access.can_open_fix.enforce_who(by, delivery)
     if kind not in FixKind.values:
         raise Invalid(UNKNOWN_FIX, field="kind")
@@ -444,11 +451,54 @@ def delivery_fix_open(
     def apply(locked: Delivery, moment: dt.datetime) -> tuple[str, str, dict]:
         failed = _failed(locked)
         failed.fix_kind, failed.fix_reference = kind, reference
-        failed.save(update_fields=["fix_kind", "fix_reference"])
-        text = f"{FixKind(kind).label} {reference}".strip()
-        return DeliveryEventKind.FIX_OPENED, text, {"kind": kind, "reference": reference}
+        if not reference:
+            _open_fix(locked, failed, by=by, at=moment)
+        failed.save(update_fields=["fix_kind", "fix_reference", "fix_return", "fix_case"])
+        text = f"{FixKind(kind).label} {failed.fix_reference}".strip()
+        data = {"kind": kind, "reference": failed.fix_reference}
+        return DeliveryEventKind.FIX_OPENED, text, data
 
     return _step(delivery, by=by, predicate=access.can_open_fix, at=at, apply=apply)
+
+
+def _failure_text(delivery: Delivery, failed: DeliveryInspection) -> str:
+    items = "; ".join(
+        f"{item.product_model} × {item.quantity}"
+        + (f" ({item.serial_number})" if item.serial_number else "")
+        for item in delivery.items.select_related("product_model")
+    )
+    return f"{failed.failure_reasons}\n{items}".strip()[:MEDIUM_TEXT_MAX]
+
+
+def _open_fix(delivery: Delivery, failed: DeliveryInspection, *, by: User, at: dt.datetime) -> None:
+    """Open the exchange or the repair of a failed stage through rma's and cases' services,
+    in the step's transaction: a refusal there (403, 422) leaves the delivery unchanged."""
+    stage = DeliveryStage(failed.stage).label
+    text = _failure_text(delivery, failed)
+    if failed.fix_kind == FixKind.EXCHANGE:
+        serials = [item.serial_number for item in delivery.items.all() if item.serial_number]
+        request = return_request(
+            by=by,
+            customer=delivery.customer.code,
+            purchased_on=delivery.delivered_on or timezone.localdate(at),
+            reason=FIX_REASON % {"number": delivery.number, "stage": stage},
+            kind=ReturnKind.EXCHANGE,
+            serial_number=serials[0] if len(serials) == 1 else "",
+            doa=True,
+            evidence=text,
+            at=at,
+        )
+        failed.fix_return, failed.fix_reference = request, request.number
+    else:
+        case = case_create(
+            by=by,
+            customer=delivery.customer,
+            title=FIX_REASON % {"number": delivery.number, "stage": stage},
+            description=text,
+            case_type="fault",
+            service_mode=ServiceMode.ONSITE,
+        )
+        failed.fix_case, failed.fix_reference = case, case.number
 
 
 def delivery_dispute(

@@ -39,6 +39,10 @@ WAITING_FIX = _(
     "the fix first, then inspect the stage again."
 )
 FIX_ALREADY_OPEN = _("The exchange or repair is already recorded.")
+FIX_NOT_DONE = _("%(reference)s is not done yet: the stage is inspected again once it is.")
+# A return request is done once exchanged (or closed); a repair case once resolved.
+FIX_RETURN_DONE = ("exchanged", "closed")
+FIX_CASE_DONE = ("resolved", "closed")
 NO_FIX_YET = _("Record which exchange or repair was opened first (or the authority's dispute).")
 ALREADY_DISPUTED = _("This inspection is already disputed.")
 DISPUTE_PROFESSIONAL_ONLY = _("Only a failed professional inspection can be disputed.")
@@ -135,6 +139,15 @@ def _fix_opened(obj: Delivery) -> ApplicationError | None:
     failed = last_inspection(obj)
     if failed is None or not (failed.fix_kind or failed.disputed):
         return Conflict(NO_FIX_YET)
+    return _fix_done(failed)
+
+
+def _fix_done(failed: Any) -> ApplicationError | None:
+    """The exchange or repair opened here must be done before the stage is inspected again."""
+    if failed.fix_return_id and failed.fix_return.status not in FIX_RETURN_DONE:
+        return Conflict(FIX_NOT_DONE % {"reference": failed.fix_reference})
+    if failed.fix_case_id and failed.fix_case.status not in FIX_CASE_DONE:
+        return Conflict(FIX_NOT_DONE % {"reference": failed.fix_reference})
     return None
 
 

@@ -29,7 +29,12 @@ def deliveries_for_user(user: Any) -> QuerySet[Delivery]:
 def _with_rows(qs: QuerySet[Delivery]) -> QuerySet[Delivery]:
     return qs.select_related("customer", "contract").prefetch_related(
         Prefetch("items", DeliveryItem.objects.select_related("product_model__vendor", "asset")),
-        Prefetch("inspections", DeliveryInspection.objects.order_by("at", "id")),
+        Prefetch(
+            "inspections",
+            DeliveryInspection.objects.select_related("fix_return", "fix_case").order_by(
+                "at", "id"
+            ),
+        ),
     )
 
 

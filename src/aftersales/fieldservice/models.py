@@ -191,6 +191,23 @@ class DeliveryInspection(models.Model):
     # A failure opens an exchange or a repair (an RMA); the delivery waits until it is fixed.
     fix_kind = models.CharField(_("fix"), max_length=20, choices=FixKind.choices, blank=True)
     fix_reference = models.CharField(_("exchange or repair reference"), max_length=60, blank=True)
+    # Opened by the product itself: the exchange's return request, or the repair's case.
+    fix_return = models.ForeignKey(
+        "rma.ReturnRequest",
+        verbose_name=_("exchange"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    fix_case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("repair case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     fixed_at = models.DateTimeField(_("fixed at"), null=True, blank=True)
     # Signed on screen by the customer's person.
     signed_by = models.CharField(_("signed by"), max_length=100, blank=True)
@@ -569,7 +586,14 @@ class Appointment(models.Model):
         blank=True,
         related_name="appointments",
     )
-    repair_order_id = models.PositiveBigIntegerField(_("repair order"), null=True, blank=True)
+    repair_order = models.ForeignKey(
+        "repairs.RepairOrder",
+        verbose_name=_("repair order"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     customer = models.ForeignKey(
         "registry.Customer",
         verbose_name=_("customer"),
@@ -626,6 +650,47 @@ class Appointment(models.Model):
         return f"{self.engineer} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
+def job_photo_upload_to(instance: JobPhoto, filename: str) -> str:
+    return f"appointments/{instance.appointment_id}/{filename}"
+
+
+class JobPhoto(models.Model):
+    """A photo the engineer takes on the job (the fault, the fix, the cabinet afterwards)."""
+
+    appointment = models.ForeignKey(
+        Appointment,
+        verbose_name=_("appointment"),
+        on_delete=models.PROTECT,
+        related_name="photos",
+    )
+    file = models.FileField(upload_to=job_photo_upload_to)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(default=0)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    # A phone that lost its answer sends the photo again with the same key: kept once.
+    client_key = models.CharField(max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("job photo")
+        verbose_name_plural = _("job photos")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "client_key"],
+                condition=~Q(client_key=""),
+                name="job_photo_key_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ProposedSlot(models.Model):
     """A slot the seat offers; the customer picks one on the portal or by the link."""
 
@@ -658,6 +723,7 @@ class AppointmentEventKind(models.TextChoices):
     ARRIVED = "arrived", _("Arrived onsite")
     FINISHED = "finished", _("Finished onsite")
     PART_USED = "part_used", _("Part used from car stock")
+    PHOTO = "photo", _("Photo added")
     CANCELLED = "cancelled", pgettext_lazy("event", "Cancelled")
 
 
