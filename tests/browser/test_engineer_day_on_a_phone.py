@@ -14,6 +14,7 @@ from tests.browser.helpers import login
 
 PHONE = {"width": 390, "height": 844}
 SHOT = "/tmp/engineer-day-390.png"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def _later(hours: int) -> dt.datetime:
@@ -78,3 +79,18 @@ def test_a_double_booking_is_refused_in_the_form_with_the_reason(page, todays_jo
     refused = page.text_content("#booking-refused")
     assert timezone.localtime(todays_job.starts_at).strftime("%Y-%m-%d %H:%M") in refused
     assert _fits(page, "#booking-form")
+
+
+def test_engineer_adds_a_photo_to_the_job_on_a_phone(page, todays_job):
+    page.set_viewport_size(PHONE)
+    login(page, "engineer_d", factories.PASSWORD)
+    page.goto(f"/appointments/{todays_job.pk}/")
+    page.set_input_files(
+        ".add-photo input[type=file]",
+        files=[{"name": "cabinet.png", "mimeType": "image/png", "buffer": PNG}],
+    )
+    page.fill(".add-photo input[name=caption]", "机柜背面")
+    with page.expect_navigation():
+        page.click(".add-photo button[type=submit]")
+    page.wait_for_selector(".job-photos >> text=机柜背面")
+    assert _fits(page, ".add-photo")
