@@ -11,7 +11,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html_join
 
-from aftersales.cases import organize
+from aftersales.cases import duplicates, organize
 from aftersales.cases.models import Priority
 
 register = template.Library()
@@ -31,6 +31,7 @@ def case_organize(context: template.Context) -> dict[str, Any]:
         tags = [t for t in all_tags if t.on_case]
     else:
         all_tags, tags = [], organize.case_tags(user=user, case=case)
+    can_merge = case.is_open and not case.merged_into_id and organize.can_merge(user, case)
     case._organize_slots = {
         "tags": tags,
         "tag_ids": {t.pk for t in tags},
@@ -40,7 +41,9 @@ def case_organize(context: template.Context) -> dict[str, Any]:
         "merged_into": organize.merged_into_number(case),
         "links": organize.linked_cases(user=user, case=case),
         "can_link": organize.can_link(user, case),
-        "can_merge": case.is_open and not case.merged_into_id and organize.can_merge(user, case),
+        "can_merge": can_merge,
+        # Flagged for those who may merge: the same customer's report again, just now.
+        "duplicates": duplicates.possible_duplicates(user=user, case=case) if can_merge else [],
     }
     return case._organize_slots
 
