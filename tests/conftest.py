@@ -124,6 +124,7 @@ SEED_MIGRATIONS = (
     ("aftersales.rma.migrations.0005_seed_return_escalation_ladder", "seed"),
     ("aftersales.feedback.migrations.0002_seed_defaults", "seed"),
     ("aftersales.fieldservice.migrations.0002_seed_checklists", "seed"),
+    ("aftersales.kb.migrations.0002_seed_search_words", "seed"),
 )
 
 

@@ -29,6 +29,9 @@ from aftersales.fieldservice.inspections_api import router as inspections_router
 from aftersales.inventory.api import router as inventory_router
 from aftersales.inventory.loans_api import router as loans_router
 from aftersales.inventory.sales_api import router as part_sales_router
+from aftersales.kb.articles_api import router as kb_articles_router
+from aftersales.kb.deflection_api import router as kb_deflection_router
+from aftersales.kb.search_api import router as kb_search_router
 from aftersales.notify.api import router as notify_router
 from aftersales.notify.notices_api import router as notices_router
 from aftersales.registry.api import router as registry_router
@@ -138,6 +141,9 @@ api.add_router("", part_sales_router)
 api.add_router("", loans_router)
 api.add_router("", complaints_router)
 api.add_router("", callbacks_router)
+api.add_router("", kb_articles_router)
+api.add_router("", kb_search_router)
+api.add_router("", kb_deflection_router)
 api.add_router("", surveys_router)
 api.add_router("", rma_router)
 api.add_router("", returns_router)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "aftersales.rma",
     "aftersales.feedback",
     "aftersales.fieldservice",
+    "aftersales.kb",
     "aftersales.portal",
 ]
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("deliveries/", include("aftersales.fieldservice.delivery_views")),
     path("inspections/", include("aftersales.fieldservice.inspection_views")),
     path("appointments/", include("aftersales.fieldservice.appointment_views")),
+    path("kb/", include("aftersales.kb.views")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

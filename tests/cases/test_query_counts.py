@@ -127,7 +127,9 @@ def _create_queries(api, customer, title) -> list[str]:
 def test_opening_a_case_through_the_api_costs_a_fixed_number_of_queries(api_as, seat, customer_a):
     api = api_as(seat)
     _create_queries(api, customer_a, "交换机故障")  # the first reads configuration
-    assert len(_create_queries(api, customer_a, "路由器故障")) <= 14
+    # 14, and the knowledge base's index in the same transaction: its document, the words
+    # (read, new ones added), their df, the postings; PostgreSQL locks the words first (7).
+    assert len(_create_queries(api, customer_a, "路由器故障")) <= 21
 
 
 def test_opening_a_case_reads_case_types_and_sla_rules_once_per_process(api_as, seat, customer_a):

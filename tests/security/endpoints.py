@@ -43,6 +43,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
         "finish",
         "parts",
     ),
+    "aftersales.kb.article_views.article_step": ("submit", "publish", "return", "retire"),
     "aftersales.fieldservice.inspection_views.visit_step": (
         "move",
         "checks",

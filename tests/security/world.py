@@ -39,6 +39,7 @@ from tests.feedback.factories_surveys import survey_fillers
 from tests.fieldservice.factories_appointments import appointment_fillers
 from tests.fieldservice.factories_deliveries import delivery_fillers
 from tests.fieldservice.factories_inspections import inspection_fillers
+from tests.kb.factories import article_fillers, reindex_fillers
 
 # Strings only customer A's records carry: a response to another user must not contain them.
 A_CODE = "KH-SWPA"
@@ -266,6 +267,8 @@ def build_world() -> World:
         **callback_fillers(customer_a, asset, A_SECRET),
         **complaint_fillers(customer_a, case, A_SECRET),
         **macro_fillers(case, worker, staff[Role.MANAGER]),  # macros and the work log
+        **article_fillers(owner, case),  # a draft article with a file (知识库)
+        **reindex_fillers(owner),  # a finished rebuild of the search index
         **notice_fillers(owner),  # the bell: /notify/notices/<id>/, /api/v1/notices/{id}/read
         # A penalty line exists only once a promise is missed; the id names A's contract clock.
         "penalties/line_id": f"{first_promise.pk}-{contract.penalty_rules.first().pk}",

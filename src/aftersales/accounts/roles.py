@@ -192,6 +192,25 @@ for _role, _codes in (
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _codes
 
 
+# Knowledge base: every staff role reads internal articles; those who solve problems write
+# them; experts and managers review and publish; admins keep synonyms, dictionary and index.
+_KB_READ = ["kb.view_article"]
+_KB_WRITE = _KB_READ + ["kb.add_article", "kb.change_article"]
+_KB_PUBLISH = _KB_WRITE + ["kb.publish_article"]
+for _role, _codes in (
+    (Role.DISPATCHER, _KB_WRITE),
+    (Role.ENGINEER, _KB_WRITE),
+    (Role.EXPERT, _KB_PUBLISH),
+    (Role.WAREHOUSE, _KB_READ),
+    (Role.RMA_ADMIN, _KB_READ),
+    (Role.COMPLAINT_OFFICER, _KB_READ),
+    (Role.SERVICE_MANAGER, _KB_PUBLISH),
+    (Role.MANAGER, _KB_PUBLISH),
+    (Role.ADMIN, _KB_PUBLISH + ["kb.manage_search"]),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _codes
+
+
 def sync_role_groups(sender=None, **kwargs) -> None:
     """Create one group per role and give it its default permissions (idempotent)."""
     from django.contrib.auth.models import Group, Permission

@@ -246,8 +246,9 @@ class SimilarParams(Schema):
 _SIMILAR_DESCRIPTION = (
     "Earlier cases and knowledge articles like this one, most alike first. Cases share words "
     "of the title and fault symptom with it (customers: words they may see); the newest 2,000 "
-    "such earlier cases are ranked, the same product model counting a little extra. `articles` "
-    "is always an empty list until the knowledge base exists."
+    "such earlier cases are ranked, the same product model counting a little extra. `articles`: "
+    "knowledge articles the caller may read that match the case's title and fault symptom "
+    "(id, title, score, snippet, terms, url)."
 )
 
 
@@ -256,7 +257,8 @@ _SIMILAR_DESCRIPTION = (
 def case_similar(request: HttpRequest, number: str, params: Query[SimilarParams]):
     case = selectors.case_get_for_user(user=request.auth, number=number)
     found = similar.similar_cases(user=request.auth, case=case, limit=params.limit)
-    return {"cases": [_similar_out(c) for c in found], "articles": []}
+    articles = similar.similar_articles(user=request.auth, case=case, limit=params.limit)
+    return {"cases": [_similar_out(c) for c in found], "articles": articles}
 
 
 def _similar_out(case: Case) -> dict:

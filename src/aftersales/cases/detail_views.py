@@ -20,13 +20,14 @@ from django.views.decorators.http import require_POST
 
 from aftersales.accounts.access import can
 from aftersales.accounts.decorators import permission_required
-from aftersales.cases import pickers, preferences, selectors, services, similar
+from aftersales.cases import access, pickers, preferences, selectors, services, similar
 from aftersales.cases.models import (
     ApprovalDecision,
     Attachment,
     Case,
     VendorCaseState,
 )
+from aftersales.cases.services.comments import NO_SOLUTION
 from aftersales.cases.uploads import ATTACHMENT_TYPES, SIGNED_FORM_TYPES, check_upload
 from aftersales.core.db import id_or_none
 from aftersales.core.errors import ApplicationError, Conflict, Invalid, NotFound
@@ -133,7 +134,13 @@ def case_similar(request: HttpRequest, number: str) -> HttpResponse:
     for c in found:
         lines = c.resolution.strip().splitlines()
         c.resolution_line = lines[0] if lines else ""
-    return render(request, "cases/_similar.html", {"case": case, "similar_cases": found})
+    context = {
+        "case": case,
+        "similar_cases": found,
+        "articles": similar.similar_articles(user=request.user, case=case, limit=SIMILAR_ON_PAGE),
+        "may_reply": access.can_comment_internal(request.user, case) and case.is_open,
+    }
+    return render(request, "cases/_similar.html", context)
 
 
 # --- actions: one small form each, all posting the version the user saw ---
@@ -224,6 +231,17 @@ def _text_action(service: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+def _reply_with_case(request: HttpRequest, case: Case, version: int | None) -> Any:
+    """Answer with an earlier case's solution (the similar-cases card's button)."""
+    try:
+        source = selectors.case_get_for_user(
+            user=request.user, number=request.POST.get("source", "")[:32]
+        )
+    except NotFound:
+        raise Invalid(NO_SOLUTION, field="case") from None
+    return services.case_reply_with_solution(case=case, by=request.user, source=source)
+
+
 ACTIONS: dict[str, Callable[[HttpRequest, Case, int | None], Any]] = {
     "assign": _assign,
     "take_over": lambda r, c, v: services.case_take_over(case=c, by=r.user, version=v),
@@ -243,6 +261,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, Case, int | None], Any]] = {
     "depart": _onsite_action(services.case_depart),
     "arrive": _onsite_action(services.case_arrive),
     "finish": _onsite_action(services.case_finish),
+    "reply-with-case": _reply_with_case,
 }
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any
 
@@ -88,11 +88,25 @@ def document_for(case: Case, *, extra: str = "", internal: bool = False) -> str:
     return f"{public}\n"
 
 
+# Callables run with the case wherever its search_text changes (the knowledge base's index
+# registers one from its AppConfig.ready: cases never imports kb).
+_index_listeners: list[Callable[[Case], None]] = []
+
+
+def register_index_listener(listener: Callable[[Case], None]) -> None:
+    """Have `listener(case)` called, in the writing transaction, whenever a case is indexed."""
+    if listener not in _index_listeners:
+        _index_listeners.append(listener)
+
+
 def index_case(case: Case) -> None:
-    """Bring the full-text index in step with `case.search_text` (SQLite's FTS5 table).
+    """Bring the full-text index in step with `case.search_text` (SQLite's FTS5 table), and
+    tell the registered listeners.
 
     PostgreSQL's expression index follows the column by itself: nothing to do there.
     """
+    for listener in _index_listeners:
+        listener(case)
     if connection.vendor != "sqlite":
         return
     public, internal = split_document(case.search_text)

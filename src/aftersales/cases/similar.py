@@ -10,7 +10,7 @@ on the words they may see only, as in search.py, so an internal note never tells
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection
@@ -34,6 +34,24 @@ def similarity_words(case: Case) -> list[str]:
     """The words a similar case shares: title and symptom, else the start of the description."""
     words = search.query_words(f"{case.title} {case.fault_symptom}")
     return words or search.query_words(case.description[:DESCRIPTION_CHARS])
+
+
+# Finders of knowledge articles like a case, `finder(user=, case=, limit=) -> list[dict]`: the
+# knowledge base registers one from its AppConfig.ready (cases never imports kb).
+_article_finders: list[Callable[..., list[dict]]] = []
+
+
+def register_article_finder(finder: Callable[..., list[dict]]) -> None:
+    if finder not in _article_finders:
+        _article_finders.append(finder)
+
+
+def similar_articles(*, user: Any, case: Case, limit: int = 10) -> list[dict]:
+    """Knowledge articles like `case` that the user may read (empty without a finder)."""
+    found: list[dict] = []
+    for finder in _article_finders:
+        found.extend(finder(user=user, case=case, limit=limit))
+    return found[:limit]
 
 
 def similar_cases(*, user: Any, case: Case, limit: int = 10) -> list[Case]:

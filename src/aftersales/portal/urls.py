@@ -7,6 +7,7 @@ from aftersales.portal import (
     deliveries,
     equipment,
     inspections,
+    knowledge,
     loaners,
     part_sales,
     repairs,
@@ -39,4 +40,5 @@ urlpatterns = [
     *complaints.urlpatterns,
     *inspections.urlpatterns,
     *appointments.urlpatterns,
+    *knowledge.urlpatterns,
 ]

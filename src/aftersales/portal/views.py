@@ -23,6 +23,7 @@ from aftersales.cases.uploads import limit_mb
 from aftersales.core.errors import ApplicationError, Conflict, Invalid
 from aftersales.core.html_errors import add_form_error, raise_http
 from aftersales.core.pagination import console_page
+from aftersales.portal import knowledge
 from aftersales.portal.equipment import with_warranty_ends
 from aftersales.registry import selectors
 from aftersales.repairs import selectors as repair_selectors
@@ -108,6 +109,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         case = _create(request, form)
         if case is not None:
+            knowledge.case_submitted_after_suggestions(request)
             messages.success(request, _t(CASE_SUBMITTED) % {"number": case.number})
             return redirect("portal:case_detail", number=case.number)
     status = 422 if request.method == "POST" else 200

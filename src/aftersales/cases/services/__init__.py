@@ -23,7 +23,7 @@ from aftersales.cases.services.closure import (
     case_reopen,
     cases_auto_close_sweep,
 )
-from aftersales.cases.services.comments import case_comment
+from aftersales.cases.services.comments import case_comment, case_reply_with_solution
 from aftersales.cases.services.common import (
     ALREADY_YOURS,
     CUSTOMERS_NO_INTERNAL,
@@ -112,6 +112,7 @@ __all__ = [
     "case_change_priority",
     "case_close",
     "case_comment",
+    "case_reply_with_solution",
     "case_confirm",
     "case_create",
     "case_diagnose",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _lazy
 
 from aftersales.accounts.models import User
 from aftersales.cases import access, mentions, notifications, search
@@ -17,7 +18,7 @@ from aftersales.cases.services.common import (
     resume_case,
     save_case,
 )
-from aftersales.core.errors import Invalid
+from aftersales.core.errors import Forbidden, Invalid
 
 
 @transaction.atomic
@@ -41,3 +42,18 @@ def case_comment(*, case: Case, by: User, text: str, internal: bool = False) -> 
         notifications.commented(case, activity=activity, by=by)
     mentions.notify_mentioned(case, activity=activity, by=by)
     return activity
+
+
+NO_SOLUTION = _lazy("That case has no recorded solution to send.")
+STAFF_ONLY = _lazy("Only our staff answer with another case's solution.")
+
+
+def case_reply_with_solution(*, case: Case, by: User, source: Case) -> Activity:
+    """Answer `case` with the recorded solution of an earlier case (a public reply, one action);
+    the caller loaded `source` through the user's scope."""
+    if not access.can_comment_internal(by, case):
+        raise Forbidden(STAFF_ONLY)
+    text = (source.resolution or "").strip()
+    if not text or source.pk == case.pk:
+        raise Invalid(NO_SOLUTION, field="case")
+    return case_comment(case=case, by=by, text=text)
