@@ -61,12 +61,21 @@ def test_each_similar_case_carries_its_summary_and_score(api_as, seat, resolved_
     assert item["resolved_at"] is not None and item["score"] > 0
 
 
-def test_knowledge_articles_are_an_empty_list_until_the_knowledge_base_exists(
+def test_knowledge_articles_are_an_empty_list_when_no_article_matches(
     api_as, seat, customer_a
 ):
     _open(seat, customer_a, "核心交换机宕机")
     case = _open(seat, customer_a, "核心交换机宕机")
     assert _similar(api_as(seat), case)["articles"] == []
+
+
+def test_each_similar_case_names_the_words_both_cases_hold(api_as, seat, customer_a):
+    _open(seat, customer_a, "核心交换机电源模块故障")
+    case = _open(seat, customer_a, "交换机电源告警")
+
+    terms = _similar(api_as(seat), case)["cases"][0]["terms"]
+
+    assert "交换机" in terms and "告警" not in terms
 
 
 def test_later_cases_and_the_case_itself_are_not_similar(api_as, seat, customer_a):

@@ -274,6 +274,7 @@ def _similar_out(case: Case) -> dict:
         # Customer-visible: a contact reads the solution on the case itself too.
         "resolution": case.resolution,
         "score": case.score,
+        "terms": getattr(case, "terms", []),
     }
 
 

@@ -164,10 +164,12 @@ class SimilarCaseOut(BaseModel):
     resolved_at: dt.datetime | None
     resolution: str
     score: float
+    terms: list[str] = Field(default_factory=list, description="The words both cases hold.")
 
 
 class SimilarOut(BaseModel):
     cases: list[SimilarCaseOut]
     articles: list[dict] = Field(
-        ..., description="Knowledge articles like the case: empty until the knowledge base exists."
+        ...,
+        description="Knowledge articles like the case: id, title, score, snippet, terms, url.",
     )

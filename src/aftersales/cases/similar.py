@@ -94,7 +94,20 @@ def similar_cases(*, user: Any, case: Case, limit: int = 10) -> list[Case]:
         .annotate(score=rank)
         .order_by("-score", "-created_at", "-id")
     )
-    return list(qs[:limit])
+    found = list(qs[:limit])
+    for other in found:
+        other.terms = shared_words(words, other)
+    return found
+
+
+def shared_words(words: Sequence[str], other: Case) -> list[str]:
+    """The words of the query that `other` holds in its title, symptom or description start:
+    what explains the match to the reader."""
+    theirs = set(
+        search.query_words(f"{other.title} {other.fault_symptom}")
+        + search.query_words(other.description[:DESCRIPTION_CHARS])
+    )
+    return [w for w in words if w in theirs]
 
 
 # --- SQL of the two backends ---------------------------------------------------------------
