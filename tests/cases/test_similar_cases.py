@@ -61,9 +61,7 @@ def test_each_similar_case_carries_its_summary_and_score(api_as, seat, resolved_
     assert item["resolved_at"] is not None and item["score"] > 0
 
 
-def test_knowledge_articles_are_an_empty_list_when_no_article_matches(
-    api_as, seat, customer_a
-):
+def test_knowledge_articles_are_an_empty_list_when_no_article_matches(api_as, seat, customer_a):
     _open(seat, customer_a, "核心交换机宕机")
     case = _open(seat, customer_a, "核心交换机宕机")
     assert _similar(api_as(seat), case)["articles"] == []
