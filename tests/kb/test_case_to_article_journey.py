@@ -21,9 +21,7 @@ def published_from_case(seat, customer_a):
 
 
 @pytest.mark.parametrize("query", ["交换机死机", "switch down", "核心交换机挂了"])
-def test_an_article_made_from_a_case_is_found_by_a_synonym_of_its_title(
-    published_from_case, query
-):
+def test_an_article_made_from_a_case_is_found_by_a_synonym_of_its_title(published_from_case, query):
     article, expert = published_from_case
 
     hits = search.search(user=expert, q=query, kinds=("article",))
