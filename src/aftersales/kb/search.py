@@ -24,7 +24,8 @@ from operator import itemgetter
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,7 @@ MAX_LIMIT = 50
 # Index words a query word may bring in by prefix and by typo.
 PREFIX_MIN_CHARS = 3
 PREFIX_EXPANSIONS = 20
+PREFIX_SCAN = 1000  # index words of a prefix's range looked at, in term order
 TYPO_MIN_CHARS = 4
 TYPO_EXPANSIONS = 3
 MAX_TERMS = 60
@@ -155,7 +157,9 @@ def search(
     documents = _document_filter(user, kinds, category, product_line, article_kind, since, until)
     found: list[_Found] = []
     for chunk in _ranked(scores):
-        rows = documents.filter(pk__in=chunk).values_list("pk", "kind", "object_id")
+        rows = documents.filter(_pk_in(SearchDocument, chunk)).values_list(
+            "pk", "kind", "object_id"
+        )
         indexed = {pk: (kind, object_id) for pk, kind, object_id in rows}
         found.extend(_visible(user, chunk, indexed, scores))
         if len(found) >= limit:
@@ -224,7 +228,8 @@ def _known_terms(
     words: set[str], starts: Sequence[str]
 ) -> tuple[dict[str, tuple[int, int]], dict[str, list[tuple[str, int, int]]]]:
     """({word: (id, df)} of `words` in the index, {start: index words beginning with it});
-    one query. Per start at most PREFIX_EXPANSIONS words, the most frequent first.
+    one query. Per start the PREFIX_EXPANSIONS most frequent of the first PREFIX_SCAN words of
+    its range, the most frequent first.
 
     The prefix is a range on the term's unique index: code-point order on SQLite and on
     PostgreSQL's C collation alike.
@@ -236,9 +241,12 @@ def _known_terms(
         parts.append(f"SELECT -1, term, id, df FROM {table} WHERE df > 0 AND term IN ({marks})")
         params += sorted(words)
     for n, start in enumerate(starts):
+        # The first PREFIX_SCAN words of the range in index order, then the most frequent of
+        # them: "cs2" begins a million case numbers, and sorting those by df takes seconds.
         parts.append(
-            f"SELECT * FROM (SELECT {n}, term, id, df FROM {table} WHERE term > %s AND term < %s"
-            f" AND df > 0 ORDER BY df DESC, term ASC LIMIT {int(PREFIX_EXPANSIONS)}) AS s{n}"
+            f"SELECT * FROM (SELECT {n}, term, id, df FROM (SELECT term, id, df FROM {table}"
+            f" WHERE term > %s AND term < %s AND df > 0 ORDER BY term LIMIT {int(PREFIX_SCAN)})"
+            f" AS r{n} ORDER BY df DESC, term ASC LIMIT {int(PREFIX_EXPANSIONS)}) AS s{n}"
         )
         params += [start, start + "\U0010ffff"]
     known: dict[str, tuple[int, int]] = {}
@@ -449,15 +457,17 @@ def _visible(
         articles = {
             pk: (title, body)
             for pk, title, body in visible_articles(user)
-            .filter(pk__in=article_ids)
+            .filter(_pk_in(Article, article_ids))
+            .order_by()
             .values_list("pk", "title", "body")
         }
     cases = {}
     if case_ids:
+        visible_cases = case_selectors.cases_for_user(user)
         cases = {
             row[0]: row[1:]
-            for row in case_selectors.cases_for_user(user)
-            .filter(pk__in=case_ids)
+            for row in visible_cases.filter(_pk_in(visible_cases.model, case_ids))
+            .order_by()
             .values_list("pk", "number", "title", "description", "fault_symptom")
         }
     found = []
@@ -474,6 +484,14 @@ def _visible(
             body = "\n".join(p for p in (description, symptom) if p) or title
             found.append(_Found(score, kind, object_id, document_id, title, body, number))
     return found
+
+
+def _pk_in(model: Any, ids: Sequence[int]) -> RawSQL:
+    """`model.pk IN (ids)` with the ids written into the statement: integers need no quoting,
+    and psycopg spends longer parsing 200 placeholders than the database spends on the query."""
+    column = f"{connection.ops.quote_name(model._meta.db_table)}.{connection.ops.quote_name('id')}"
+    listed = ",".join(str(int(pk)) for pk in ids) or "NULL"
+    return RawSQL(f"{column} IN ({listed})", (), output_field=BooleanField())
 
 
 def _hit(
