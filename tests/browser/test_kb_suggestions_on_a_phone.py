@@ -33,7 +33,9 @@ def test_a_customer_sees_the_right_article_while_typing_and_is_deflected(
     link = page.locator("#kb-suggestions-box a").first
     assert "交换机电源模块告警" in link.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path="/tmp/kb-suggestions-390.png", full_page=True)
     page.goto(link.get_attribute("href"))
+    page.screenshot(path="/tmp/kb-article-390.png", full_page=True)
     with page.expect_navigation():
         page.click("#kb-solved-box button[type=submit]")
     assert "/portal/" in page.url

@@ -536,9 +536,28 @@ def _surface(terms: set[str], lex: text.Lexicon) -> list[str]:
     return sorted(words, key=lambda w: (-len(w), w))
 
 
+# Markdown's markup, which a snippet shows as the words only: images, link targets, heading
+# and quote marks at a line's start, emphasis and code marks, table pipes and rules.
+_MARKUP = (
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"(?m)^\s{0,3}(?:#{1,6}|>|[-*+]|\d+\.)\s+"), ""),
+    (re.compile(r"(?m)^\s*(?:[-*_]\s*){3,}$|^\s*\|?[\s:|-]*-{3,}[\s:|-]*$"), ""),
+    (re.compile(r"\*\*|__|`+|~~|\|"), " "),
+)
+
+
+def plain_text(body: str) -> str:
+    """The words of a Markdown text, without its markup (snippets show these)."""
+    for pattern, replacement in _MARKUP:
+        body = pattern.sub(replacement, body)
+    return body
+
+
 def snippet(body: str, words: Sequence[str], *, size: int = SNIPPET_CHARS) -> str:
-    """A piece of `body` around the first matched word, HTML-escaped, each match in <mark>."""
-    body = re.sub(r"\s+", " ", body or "").strip()
+    """A piece of `body` around the first matched word, HTML-escaped, each match in <mark>;
+    Markdown's markup is left out."""
+    body = re.sub(r"\s+", " ", plain_text(body or "")).strip()
     pattern = _pattern(words)
     first = pattern.search(body) if pattern else None
     start = 0
