@@ -86,6 +86,11 @@ ATTACHMENT_TYPES: uploads.TypeTable = {
 
 # A signed approval form is a scan or a PDF.
 SIGNED_FORM_TYPES = ("png", "jpg", "jpeg", "gif", "pdf")
+# Photos (returned goods, an onsite job): the image rows of the table above.
+PHOTO_TYPES: uploads.TypeTable = {
+    ext: ATTACHMENT_TYPES[ext] for ext in ("png", "jpg", "jpeg", "gif")
+}
+PHOTO_NOT_ALLOWED = _("Only photos are accepted: PNG, JPG or GIF.")
 
 
 def check_upload(file: Any, *, field: str = "file", allowed: tuple[str, ...] = ()) -> tuple:

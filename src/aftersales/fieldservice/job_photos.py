@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.models import User
-from aftersales.cases.uploads import ATTACHMENT_TYPES, display_name
+from aftersales.cases.uploads import PHOTO_NOT_ALLOWED, PHOTO_TYPES, display_name
 from aftersales.core import timeline
 from aftersales.core.db import id_or_none
 from aftersales.core.errors import Invalid, NotFound
@@ -24,9 +24,6 @@ from aftersales.fieldservice import appointment_access as access
 from aftersales.fieldservice.models import Appointment, AppointmentEventKind, JobPhoto
 
 PHOTOS_MAX = 30
-# The image rows of the cases' table: the same sniffing of content, never the client's word.
-PHOTO_TYPES = {ext: ATTACHMENT_TYPES[ext] for ext in ("png", "jpg", "jpeg", "gif")}
-PHOTO_NOT_ALLOWED = _("Only photos are accepted: PNG, JPG or GIF.")
 TOO_MANY_PHOTOS = _("A job keeps at most %(max)s photos.")
 PHOTO_NOT_FOUND = _("No such photo.")
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.access import NOT_ALLOWED, can, customer_id_of, is_staff_member
 from aftersales.accounts.models import User
-from aftersales.cases.uploads import ATTACHMENT_TYPES, display_name
+from aftersales.cases.uploads import PHOTO_NOT_ALLOWED, PHOTO_TYPES, display_name
 from aftersales.core import timeline
 from aftersales.core.db import id_or_none
 from aftersales.core.errors import Forbidden, Invalid, NotFound
@@ -320,11 +320,8 @@ def return_close(
 # --- photos ---
 
 PHOTOS_MAX = 20
-PHOTO_NOT_ALLOWED = _("Only photos are accepted: PNG, JPG or GIF.")
 TOO_MANY_PHOTOS = _("A request keeps at most %(max)s photos.")
 STAFF_STAGE = _("Only our staff add inspection photos.")
-# The image rows of the cases' table: the same sniffing of content, never the client's word.
-PHOTO_TYPES = {ext: ATTACHMENT_TYPES[ext] for ext in ("png", "jpg", "jpeg", "gif")}
 
 
 @transaction.atomic
