@@ -30,6 +30,7 @@ from aftersales.inventory.api import router as inventory_router
 from aftersales.inventory.loans_api import router as loans_router
 from aftersales.inventory.sales_api import router as part_sales_router
 from aftersales.kb.articles_api import router as kb_articles_router
+from aftersales.kb.case_reply_api import router as kb_case_reply_router
 from aftersales.kb.deflection_api import router as kb_deflection_router
 from aftersales.kb.search_api import router as kb_search_router
 from aftersales.notify.api import router as notify_router
@@ -38,6 +39,11 @@ from aftersales.registry.api import router as registry_router
 from aftersales.registry.import_api import router as import_router
 from aftersales.registry.lookup_api import router as lookup_router
 from aftersales.repairs.api import router as repairs_router
+from aftersales.reports.dashboard_api import router as reports_dashboard_router
+from aftersales.reports.documents_api import router as reports_documents_router
+from aftersales.reports.kpis_api import router as reports_kpis_router
+from aftersales.reports.risk_api import router as reports_risk_router
+from aftersales.reports.schedules_api import router as reports_schedules_router
 from aftersales.rma.api import router as rma_router
 from aftersales.rma.returns_api import router as returns_router
 from aftersales.sla.api import router as sla_router
@@ -144,6 +150,12 @@ api.add_router("", callbacks_router)
 api.add_router("", kb_articles_router)
 api.add_router("", kb_search_router)
 api.add_router("", kb_deflection_router)
+api.add_router("", kb_case_reply_router)
+api.add_router("", reports_kpis_router)
+api.add_router("", reports_documents_router)
+api.add_router("", reports_dashboard_router)
+api.add_router("", reports_risk_router)
+api.add_router("", reports_schedules_router)
 api.add_router("", surveys_router)
 api.add_router("", rma_router)
 api.add_router("", returns_router)

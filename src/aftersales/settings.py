@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "aftersales.feedback",
     "aftersales.fieldservice",
     "aftersales.kb",
+    "aftersales.reports",
     "aftersales.portal",
 ]
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("inspections/", include("aftersales.fieldservice.inspection_views")),
     path("appointments/", include("aftersales.fieldservice.appointment_views")),
     path("kb/", include("aftersales.kb.views")),
+    path("reports/", include("aftersales.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -30,7 +30,7 @@ SKIPPED = re.compile(
 # Words with two meanings once shown wrongly (issue 11): the penalties page's date range read
 # as a mail's sender and recipient, an import's count as a creation time.
 KNOWN_WRONG = ("发件人", "收件人", "创建时间 1")
-PAGES_WITH_MAIL = re.compile(r"^/(cases/triage|notify/outbox)")
+PAGES_WITH_MAIL = re.compile(r"^/(cases/triage|notify/outbox|reports/schedules)")
 VISIBLE_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
 # The language menu names each language in itself, so that a reader finds their own.
 OWN_NAMES = {"English"}

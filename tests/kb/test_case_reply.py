@@ -13,6 +13,7 @@ from aftersales.kb.models import ArticleCaseLink
 from tests.kb.factories import indexed_article, resolved_case
 
 pytestmark = pytest.mark.django_db
+JSON = "application/json"
 
 
 @pytest.fixture(autouse=True)
@@ -98,4 +99,92 @@ def test_a_case_the_user_may_not_see_is_refused_and_sends_nothing(
     )
 
     assert response.status_code in (403, 404, 422)
+    assert _replies(new_case) == []
+
+
+def test_the_api_sends_an_earlier_cases_solution_as_the_reply(
+    api_as, seat, engineer, customer_a, new_case
+):
+    earlier = resolved_case(seat, customer_a, resolution="更换电源模块后恢复。")
+
+    response = api_as(engineer).post(
+        f"/api/v1/cases/{new_case.number}/reply-with-case",
+        {"source": earlier.number},
+        content_type=JSON,
+    )
+
+    assert response.status_code == 201, response.content
+    assert _replies(new_case) == ["更换电源模块后恢复。"]
+
+
+def test_the_api_refuses_a_source_case_without_a_solution_naming_the_field(
+    api_as, seat, engineer, customer_a, new_case
+):
+    earlier = resolved_case(seat, customer_a, resolution="")
+
+    response = api_as(engineer).post(
+        f"/api/v1/cases/{new_case.number}/reply-with-case",
+        {"source": earlier.number},
+        content_type=JSON,
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "source"
+    assert _replies(new_case) == []
+
+
+def test_the_api_refuses_another_customers_case_as_the_source_for_a_contact(
+    api_as, seat, customer_b, new_case, contact_a
+):
+    other = resolved_case(seat, customer_b, resolution="别家的处理办法")
+
+    response = api_as(contact_a.user).post(
+        f"/api/v1/cases/{new_case.number}/reply-with-case",
+        {"source": other.number},
+        content_type=JSON,
+    )
+
+    assert response.status_code in (403, 422)
+    assert _replies(new_case) == []
+
+
+def test_the_api_sends_an_article_as_the_reply_and_links_it(api_as, engineer, new_case):
+    article = indexed_article("交换机电源模块告警的处理", "电源灯红色闪烁时更换电源模块。")
+
+    response = api_as(engineer).post(
+        f"/api/v1/cases/{new_case.number}/reply-with-article",
+        {"article": article.pk},
+        content_type=JSON,
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["article"] == article.pk
+    assert any("更换电源模块" in text for text in _replies(new_case))
+    assert ArticleCaseLink.objects.filter(article=article, case=new_case).exists()
+
+
+def test_the_api_never_sends_an_internal_article(api_as, engineer, new_case):
+    article = indexed_article("内部: 电源维修手册", "内部步骤", visibility="internal")
+
+    response = api_as(engineer).post(
+        f"/api/v1/cases/{new_case.number}/reply-with-article",
+        {"article": article.pk},
+        content_type=JSON,
+    )
+
+    assert response.status_code == 422
+    assert _replies(new_case) == []
+    assert not ArticleCaseLink.objects.exists()
+
+
+def test_a_contact_cannot_send_an_article_as_a_reply(api_as, contact_a, new_case):
+    article = indexed_article("交换机电源模块告警的处理", "电源灯红色闪烁时更换电源模块。")
+
+    response = api_as(contact_a.user).post(
+        f"/api/v1/cases/{new_case.number}/reply-with-article",
+        {"article": article.pk},
+        content_type=JSON,
+    )
+
+    assert response.status_code == 403
     assert _replies(new_case) == []

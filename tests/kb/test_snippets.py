@@ -16,3 +16,10 @@ def test_a_snippet_leaves_out_headings_emphasis_links_and_tables():
 
 def test_a_snippet_still_escapes_what_the_author_typed():
     assert "&lt;script&gt;" in snippet("**<script>**alert(1) 电源", ["电源"])
+
+
+def test_a_snippet_leaves_out_single_asterisk_emphasis_but_keeps_a_product():
+    text = snippet("显示 *Power supply abnormal*，功率 2*3 千瓦", ["Power"])
+
+    assert "<mark>Power</mark> supply abnormal，" in text
+    assert "2*3" in text

@@ -28,6 +28,7 @@ from aftersales.registry import services as registry_services
 from aftersales.registry.models import ImportJob, TopologyAttachment
 from aftersales.repairs import services as repair_services
 from aftersales.repairs.models import FaultCategory, RepairPart
+from aftersales.reports.models import ExportJob, ReportSchedule
 from aftersales.rma import returns as rma_returns
 from aftersales.rma import services as rma_services
 from aftersales.sla.models import EscalationFiring, EscalationRule, Promise, SlaPolicy
@@ -269,6 +270,14 @@ def build_world() -> World:
         **macro_fillers(case, worker, staff[Role.MANAGER]),  # macros and the work log
         **article_fillers(owner, case),  # a draft article with a file (知识库)
         **reindex_fillers(owner),  # a finished rebuild of the search index
+        "engineers/username": worker.username,
+        "schedules/pk": ReportSchedule.objects.create(
+            kind="monthly_major", recipients="swp@example.com", created_by=owner, created_at=now
+        ).pk,  # /api/v1/reports/engineers/{username}/weekly
+        # A finished list export of the owner's: /reports/exports/<pk>/ (and file, progress)
+        "exports/pk": ExportJob.objects.create(
+            kind="customers", format="csv", status="done", requested_by=owner, created_at=now
+        ).pk,
         **notice_fillers(owner),  # the bell: /notify/notices/<id>/, /api/v1/notices/{id}/read
         # A penalty line exists only once a promise is missed; the id names A's contract clock.
         "penalties/line_id": f"{first_promise.pk}-{contract.penalty_rules.first().pk}",

@@ -211,6 +211,18 @@ for _role, _codes in (
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _codes
 
 
+# Reports: managers read every KPI, dashboard and appraisal and schedule the written reports;
+# customer service managers read KPIs and customer reports but not engineers' appraisals.
+# Engineers read their own weekly report and appraisal without a permission (reports' access).
+_REPORTS = ["reports.view_reports", "reports.schedule_reports"]
+for _role, _codes in (
+    (Role.SERVICE_MANAGER, _REPORTS),
+    (Role.MANAGER, _REPORTS + ["reports.view_appraisal"]),
+    (Role.ADMIN, _REPORTS + ["reports.view_appraisal"]),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _codes
+
+
 def sync_role_groups(sender=None, **kwargs) -> None:
     """Create one group per role and give it its default permissions (idempotent)."""
     from django.contrib.auth.models import Group, Permission

@@ -25,9 +25,10 @@ from aftersales.cases.schemas import (
     TextIn,
     VersionIn,
 )
+from aftersales.cases.services.comments import NO_SOLUTION
 from aftersales.contracts.entitlement import reason_text
 from aftersales.core import timeline
-from aftersales.core.errors import Invalid
+from aftersales.core.errors import Invalid, NotFound
 from aftersales.core.pagination import Limit, Offset, page
 from aftersales.core.parser import optional_body
 from aftersales.core.schema_types import DateTime, SearchText, ShortText
@@ -92,6 +93,10 @@ class CaseFilterParams(Schema):
     queue: str = Field("", max_length=20)
     sort: str = Field("", pattern="^(|due)$")
     tag: str = Field("", max_length=40, description="A tag's name (staff only).")
+    contract: str = Field("", max_length=40, description="A contract number.")
+    region: str = Field("", max_length=20, description="The customer's region.")
+    team: str = Field("", max_length=40, description="The assignee's team.")
+    product: str = Field("", max_length=120, description="A product model or product line.")
 
 
 class CaseListParams(CaseFilterParams):
@@ -245,8 +250,10 @@ class SimilarParams(Schema):
 
 _SIMILAR_DESCRIPTION = (
     "Earlier cases and knowledge articles like this one, most alike first. Cases share words "
-    "of the title and fault symptom with it (customers: words they may see); the newest 2,000 "
-    "such earlier cases are ranked, the same product model counting a little extra. `articles`: "
+    "of the title and fault symptom with it. Staff get them ranked by the knowledge search "
+    "(the same order and scores on every database; synonyms count), the same product model "
+    "weighing a fifth more; customers get the newest 2,000 such earlier cases of their own "
+    "ranked on words they may see. `terms`: the words that matched. `articles`: "
     "knowledge articles the caller may read that match the case's title and fault symptom "
     "(id, title, score, snippet, terms, url)."
 )
@@ -406,6 +413,23 @@ def case_comment(request: HttpRequest, number: str, payload: CommentIn):
         text=payload.text,
         internal=payload.internal,
     )
+    return Status(201, _detail(request, number))
+
+
+class ReplyWithCaseIn(Schema):
+    source: ShortText = Field(description="The number of the earlier case whose solution is sent.")
+
+
+@router.post("/cases/{number}/reply-with-case", response={201: CaseDetailOut})
+@access(scoped("cases.view_case"))
+def case_reply_with_case(request: HttpRequest, number: str, payload: ReplyWithCaseIn):
+    """Answer the customer with an earlier case's recorded solution (a public reply)."""
+    case = _visible(request, number)
+    try:
+        source = selectors.case_get_for_user(user=request.auth, number=payload.source)
+    except NotFound:
+        raise Invalid(NO_SOLUTION, field="source") from None
+    services.case_reply_with_solution(case=case, by=request.auth, source=source)
     return Status(201, _detail(request, number))
 
 

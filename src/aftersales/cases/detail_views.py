@@ -238,7 +238,7 @@ def _reply_with_case(request: HttpRequest, case: Case, version: int | None) -> A
             user=request.user, number=request.POST.get("source", "")[:32]
         )
     except NotFound:
-        raise Invalid(NO_SOLUTION, field="case") from None
+        raise Invalid(NO_SOLUTION, field="source") from None
     return services.case_reply_with_solution(case=case, by=request.user, source=source)
 
 

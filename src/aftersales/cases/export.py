@@ -6,23 +6,21 @@ turns them into cells, in the reader's language and time zone.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from itertools import islice
 
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpResponseBase
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
 from aftersales.cases.models import Case
 from aftersales.cases.selectors import CASE_EXPORT_CAP
+from aftersales.core.spreadsheets import FORMATS, safe_cell, spreadsheet_response
 from aftersales.sla import selectors as sla_selectors
 
-FORMATS = ("csv", "xlsx")
+__all__ = ["FORMATS", "export_response", "rows"]
 # Rows fetched per database round trip; the promises of each chunk are one more query.
 CHUNK = 500
 HEADER = (
@@ -45,12 +43,7 @@ PROMISE_STATES = {
     "on_time": _("on time"),
     "paused": _("paused"),
 }
-# A cell starting with one of these is a formula to Excel: customer text is hostile input.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
+_cell = safe_cell
 
 
 def _next_promise(views: list) -> tuple[dt.datetime | None, str]:
@@ -112,52 +105,9 @@ def _local(moment: dt.datetime | None, tz: dt.tzinfo) -> dt.datetime | None:
     return timezone.localtime(moment, tz).replace(tzinfo=None) if moment else None
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(cells: Iterable[list]) -> Iterator[str]:
-    # The byte order mark makes Excel read the file as UTF-8 (Chinese names).
-    yield "\ufeff"
-    writer = csv.writer(_Echo())
-    for row in cells:
-        yield writer.writerow(
-            [v.strftime("%Y-%m-%d %H:%M") if isinstance(v, dt.datetime) else v for v in row]
-        )
-
-
-def _in_language(cells: Iterator[list], language: str) -> Iterator[list]:
-    # A streamed body is read after the view returned: keep the reader's language for it.
-    with translation.override(language):
-        yield from cells
-
-
 def export_response(qs: QuerySet[Case], *, fmt: str, filename: str) -> HttpResponseBase:
     """Stream `qs` as `fmt` ("csv" or "xlsx") in the current language and time zone."""
-    language = translation.get_language() or "zh-hans"
-    cells = _in_language(rows(qs, tz=timezone.get_current_timezone()), language)
-    if fmt == "csv":
-        response = StreamingHttpResponse(_csv_lines(cells), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    else:
-        response = FileResponse(
-            _xlsx_file(cells),
-            as_attachment=True,
-            filename=f"{filename}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+    cells = rows(qs, tz=timezone.get_current_timezone())
+    response = spreadsheet_response(cells, fmt=fmt, filename=filename)
     response["X-Export-Cap"] = str(CASE_EXPORT_CAP)
     return response
-
-
-def _xlsx_file(cells: Iterable[list]):
-    """A write-only workbook (rows never held in memory) in a temporary file, rewound."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet()
-    for row in cells:
-        sheet.append(row)
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
-    book.save(out)
-    out.seek(0)
-    return out

@@ -290,6 +290,26 @@ class Case(models.Model):
                 name="case_sla_due_idx",
                 condition=models.Q(sla_due_at__isnull=False),
             ),
+            # reports.dashboard.open_counts: open cases per status, priority and assignee (the
+            # open tiles, unassigned, engineers' load, the backlog's "open now"), index-only.
+            models.Index(
+                fields=["status", "priority", "assignee", "customer"],
+                name="case_open_counts_idx",
+                condition=Q(status__in=OPEN_STATUSES, merged_into__isnull=True),
+            ),
+            # reports.charts.backlog: cases finished (resolved, else closed) since a day.
+            models.Index(
+                models.functions.Coalesce("resolved_at", "closed_at"),
+                name="case_finished_idx",
+                condition=Q(merged_into__isnull=True) & ~Q(status__in=OPEN_STATUSES),
+            ),
+            # reports.charts: cases opened in the period (backlog, durations, cases by type,
+            # product, vendor and region).
+            models.Index(
+                fields=["created_at"],
+                name="case_opened_idx",
+                condition=Q(merged_into__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

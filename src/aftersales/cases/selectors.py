@@ -14,11 +14,12 @@ from aftersales.accounts.access import NOT_ALLOWED, can, is_staff_member, scope_
 from aftersales.accounts.models import User
 from aftersales.cases import access, search, workflow
 from aftersales.cases.models import OPEN_STATUSES, Case, CaseType, Tag
+from aftersales.contracts.models import ServiceContract
 from aftersales.core import timeline
 from aftersales.core.errors import Forbidden, NotFound
 from aftersales.core.memo import ConfigMemo
 from aftersales.core.models import Activity
-from aftersales.registry.models import Customer, Vendor
+from aftersales.registry.models import Customer, Engineer, ProductModel, Vendor
 from aftersales.sla import selectors as sla_selectors
 from aftersales.sla.models import Promise
 
@@ -83,6 +84,11 @@ class CaseFilters:
     queue: str = ""
     sort: str = ""  # "" newest first; "due": due soonest (overdue first, no promise last)
     tag: str = ""  # a tag's name, any case; ignored for customers' contacts (tags are staff's)
+    # The reports' dimensions, so a dashboard tile opens exactly its rows:
+    contract: str = ""  # a contract number
+    region: str = ""  # the customer's region
+    team: str = ""  # the assignee's team
+    product: str = ""  # a product model's name or a product line
 
 
 def case_search(*, user: Any, filters: CaseFilters) -> QuerySet[Case]:
@@ -123,6 +129,7 @@ def case_search(*, user: Any, filters: CaseFilters) -> QuerySet[Case]:
         qs = qs.filter(created_at__gte=f.created_after)
     if f.created_before:
         qs = qs.filter(created_at__lt=f.created_before)
+    qs = _report_dimensions(qs, f)
     if f.tag and is_staff_member(user):
         tag_ids = _ids(Tag.objects.filter(name__iexact=f.tag))
         tagged = Case.tags.through.objects.filter(tag_id__in=tag_ids).values("case_id")
@@ -143,6 +150,20 @@ def case_export(*, user: Any, filters: CaseFilters) -> QuerySet[Case]:
     if not (is_staff_member(user) and can(user, access.VIEW)):
         raise Forbidden(NOT_ALLOWED)
     return case_search(user=user, filters=filters)
+
+
+def _report_dimensions(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
+    # Subqueries, not id lists: a region or a product line may hold thousands of rows.
+    if f.contract:
+        qs = qs.filter(contract_id__in=_ids(ServiceContract.objects.filter(number=f.contract)))
+    if f.region:
+        qs = qs.filter(customer_id__in=Customer.objects.filter(region=f.region).values("pk"))
+    if f.team:
+        qs = qs.filter(assignee_id__in=Engineer.objects.filter(team=f.team).values("user_id"))
+    if f.product:
+        models = ProductModel.objects.filter(Q(name=f.product) | Q(product_line=f.product))
+        qs = qs.filter(product_model_id__in=models.values("pk"))
+    return qs
 
 
 def _ids(qs: QuerySet) -> list[int]:

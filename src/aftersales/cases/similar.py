@@ -6,6 +6,8 @@ cases the user may see that share a word, only the newest WINDOW are ranked (a c
 matches most of a million cases, and a helpdesk wants recent fixes anyway); the best come first,
 with a small boost for the same product model, the newest first among equals. Customers match
 on the words they may see only, as in search.py, so an internal note never tells them anything.
+Staff are ranked by a registered ranker instead when there is one (the knowledge base's index:
+the same order and scores on SQLite and PostgreSQL).
 """
 
 from __future__ import annotations
@@ -54,16 +56,35 @@ def similar_articles(*, user: Any, case: Case, limit: int = 10) -> list[dict]:
     return found[:limit]
 
 
+# Rankers of earlier cases like a case, `ranker(user=, case=, limit=) -> [(case id, score,
+# terms)]` most alike first: the knowledge base registers one over its own index, which ranks
+# the same on SQLite and PostgreSQL (each database's full-text score does not).
+_case_rankers: list[Callable[..., list[tuple[int, float, list[str]]]]] = []
+
+
+def register_case_ranker(ranker: Callable[..., list[tuple[int, float, list[str]]]]) -> None:
+    if ranker not in _case_rankers:
+        _case_rankers.append(ranker)
+
+
+def unregister_case_ranker(ranker: Callable[..., list[tuple[int, float, list[str]]]]) -> None:
+    if ranker in _case_rankers:
+        _case_rankers.remove(ranker)
+
+
 def similar_cases(*, user: Any, case: Case, limit: int = 10) -> list[Case]:
     """Earlier cases the user may see that share a word with `case`, most alike first.
 
-    Each carries `score` (higher is more alike). A case without any word has none; the case
-    itself and later cases are never returned.
+    Each carries `score` (higher is more alike) and `terms`. A case without any word has none;
+    the case itself and later cases are never returned.
     """
     words = similarity_words(case)
     if not words or limit < 1:
         return []
     internal = can(user, "cases.view_internal")
+    if internal and _case_rankers:
+        # The ranker's index holds internal notes too: only those who read them use it.
+        return _ranked_cases(_case_rankers[0](user=user, case=case, limit=limit))
     earlier = (
         selectors.cases_for_user(user).filter(created_at__lt=case.created_at).exclude(pk=case.pk)
     )
@@ -97,6 +118,17 @@ def similar_cases(*, user: Any, case: Case, limit: int = 10) -> list[Case]:
     found = list(qs[:limit])
     for other in found:
         other.terms = shared_words(words, other)
+    return found
+
+
+def _ranked_cases(ranked: list[tuple[int, float, list[str]]]) -> list[Case]:
+    by_id = Case.objects.select_related("customer", "case_type").defer("search_text")
+    cases = by_id.in_bulk([pk for pk, _score, _terms in ranked])
+    found = []
+    for pk, score, terms in ranked:
+        if pk in cases:
+            cases[pk].score, cases[pk].terms = score, terms
+            found.append(cases[pk])
     return found
 
 

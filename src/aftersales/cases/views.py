@@ -66,6 +66,23 @@ def _queue_filter(request: HttpRequest, engineers: list) -> forms.QueueFilter:
     )
 
 
+# The reports' dimensions a dashboard link may carry (not in QueueFilter: no picker shows them).
+REPORT_DIMENSIONS = {"contract": 40, "region": 20, "team": 40, "product": 120}
+DIMENSION_LABELS = {
+    "contract": _("Contract"),
+    "region": _("Region"),
+    "team": _("Team"),
+    "product": _("Product"),
+}
+
+
+def report_dimensions(request: HttpRequest) -> dict[str, str]:
+    return {
+        name: request.GET.get(name, "").strip()[:size].replace("\x00", "")
+        for name, size in REPORT_DIMENSIONS.items()
+    }
+
+
 def _queue_filters(
     request: HttpRequest, f: forms.QueueFilter
 ) -> tuple[selectors.CaseFilters, str, str]:
@@ -84,6 +101,7 @@ def _queue_filters(
         q=f.value("q") or "",
         queue="" if tab == "all" else tab,
         tag=request.GET.get("tag", "")[:40],  # organize: the tag filter (not in QueueFilter)
+        **report_dimensions(request),
     )
     return filters, tab, f.value("sort") or "-created"
 
@@ -113,6 +131,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "can_bulk": organize.can_bulk(request.user),
         "queue_tags": queue_tags,
         "can_create": access.can_create_case(request.user),
+        "dimensions": [
+            (name, DIMENSION_LABELS[name], getattr(filters, name))
+            for name in REPORT_DIMENSIONS
+            if getattr(filters, name)
+        ],
     }
     template = "cases/list.html"
     if request.htmx and not request.htmx.history_restore_request:

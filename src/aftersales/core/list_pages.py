@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core import list_exports
 from aftersales.core.errors import NotFound
 from aftersales.core.form_fields import SHORT_TEXT_MAX
 from aftersales.core.pagination import console_page
@@ -88,12 +89,16 @@ def list_page(
     **context: Any,
 ) -> HttpResponse:
     """One list page: paginated rows, which `decorate` gets all at once (what it adds to them
-    then loads in one query a page); an HTMX request gets only the `rows` partial."""
+    then loads in one query a page); an HTMX request gets only the `rows` partial;
+    `?export=csv|xlsx` downloads every row the filters select (core.list_exports)."""
+    fmt = list_exports.wanted_format(request)
+    if fmt is not None:
+        return list_exports.export_response(request, queryset, fmt)
     page = console_page(request, queryset, per_page=per_page)
     if decorate is not None:
         decorate(page.object_list)
     inactive = filters.value("inactive") if isinstance(filters, ListFilter) else False
-    context.update(page=page, filters=filters, inactive=bool(inactive))
+    context.update(page=page, filters=filters, inactive=bool(inactive), exportable=True)
     # A history restore wants the whole page, not the fragment.
     if request.htmx and not request.htmx.history_restore_request:
         template = f"{template}#rows"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,11 +37,14 @@ class HomeBoard:
 
 
 # Filled by apps above core in AppConfig.ready (the promise engine's "due next" board).
-_HOME_BOARDS: dict[str, HomeBoard] = {}
+_HOME_BOARDS: OrderedDict[str, HomeBoard] = OrderedDict()
 
 
-def register_home_board(board: HomeBoard) -> None:
+def register_home_board(board: HomeBoard, *, first: bool = False) -> None:
+    """Add a board to the staff home page; `first` puts it above those already there."""
     _HOME_BOARDS[board.name] = board
+    if first:
+        _HOME_BOARDS.move_to_end(board.name, last=False)
 
 
 @access(SIGNED_IN)

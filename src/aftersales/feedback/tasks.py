@@ -5,6 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from aftersales.core.crontab import local_crontab
 from aftersales.feedback import surveys
 from aftersales.feedback.callback_generation import callbacks_generate_current
 
@@ -18,7 +19,7 @@ def send_surveys_after_closed_cases() -> None:
         pass
 
 
-@db_periodic_task(crontab(hour="9", minute="5"))
+@db_periodic_task(local_crontab(hour="9", minute="5"))
 def send_quarterly_surveys() -> None:
     """Each day at 09:05: this quarter's survey to active customers without one yet (the
     first run of a quarter sends them all; later runs find nothing or a missed customer)."""
@@ -36,7 +37,7 @@ def remind_unanswered_surveys() -> None:
 # --- callbacks ---
 
 
-@db_periodic_task(crontab(hour="6", minute="20"))
+@db_periodic_task(local_crontab(hour="6", minute="20"))
 def build_call_lists() -> None:
     """Each day at 06:20: this month's and quarter's call lists (and last month's, for what
     was recorded late); a rerun adds nothing."""

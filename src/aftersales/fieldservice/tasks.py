@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from aftersales.core.crontab import local_crontab
 from aftersales.fieldservice import inspections
 
 
-@db_periodic_task(crontab(hour="8", minute="5"))
+@db_periodic_task(local_crontab(hour="8", minute="5"))
 def notify_inspection_visits() -> dict[str, int]:
     """Every morning: tell customers of the visits `notify_days_before` days ahead."""
     return inspections.visits_notify_due()

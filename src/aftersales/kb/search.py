@@ -544,6 +544,8 @@ _MARKUP = (
     (re.compile(r"(?m)^\s{0,3}(?:#{1,6}|>|[-*+]|\d+\.)\s+"), ""),
     (re.compile(r"(?m)^\s*(?:[-*_]\s*){3,}$|^\s*\|?[\s:|-]*-{3,}[\s:|-]*$"), ""),
     (re.compile(r"\*\*|__|`+|~~|\|"), " "),
+    # *emphasis* (a lone asterisk between words, as in 2*3, stays)
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),
 )
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from aftersales.core.crontab import local_crontab
 from aftersales.core.db import analyze_sqlite
 from aftersales.kb import articles, index
 from aftersales.kb.models import ReindexJob
@@ -19,7 +19,7 @@ def reindex_task(job_id: int) -> None:
     analyze_sqlite()
 
 
-@db_periodic_task(crontab(hour="8", minute="15"))
+@db_periodic_task(local_crontab(hour="8", minute="15"))
 def remind_article_reviews() -> int:
     """Every morning: tell owners about their published articles due for review."""
     return articles.review_reminders_send()

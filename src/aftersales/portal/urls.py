@@ -4,6 +4,7 @@ from aftersales.portal import (
     appointments,
     complaints,
     contracts,
+    dashboard,
     deliveries,
     equipment,
     inspections,
@@ -19,6 +20,7 @@ from aftersales.portal import (
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    *dashboard.urlpatterns,
     path("cases/", views.case_list, name="case_list"),
     path("cases/new/", views.case_new, name="case_new"),
     path("cases/<str:number>/", views.case_detail, name="case_detail"),

@@ -251,6 +251,7 @@ class StaffSpec:
     skills: tuple[str, ...] = ()
     manager_level: str = ""
     on_call: bool = False
+    team: str = ""  # the service team (服务组) the appraisal compares
 
 
 STAFF = [
@@ -258,17 +259,46 @@ STAFF = [
     StaffSpec("seat1", Role.DISPATCHER, SEAT_PASSWORD),
     StaffSpec("seat2", Role.DISPATCHER, SEAT_PASSWORD),
     StaffSpec(
-        "eng1", Role.ENGINEER, ENGINEER_PASSWORD, "华东", ("storage", "server"), on_call=True
+        "eng1",
+        Role.ENGINEER,
+        ENGINEER_PASSWORD,
+        "华东",
+        ("storage", "server"),
+        on_call=True,
+        team="华东一组",
     ),
-    StaffSpec("eng2", Role.ENGINEER, ENGINEER_PASSWORD, "华东", ("network", "security")),
-    StaffSpec("eng3", Role.ENGINEER, ENGINEER_PASSWORD, "华北", ("server", "database")),
-    StaffSpec("eng4", Role.ENGINEER, ENGINEER_PASSWORD, "华南", ("network", "storage")),
-    StaffSpec("eng5", Role.ENGINEER, ENGINEER_PASSWORD, "华中", ("server", "power")),
-    StaffSpec("eng6", Role.ENGINEER, ENGINEER_PASSWORD, "西南", ("storage", "network")),
-    StaffSpec("eng7", Role.ENGINEER, ENGINEER_PASSWORD, "西北", ("server", "network", "power")),
-    StaffSpec("eng8", Role.ENGINEER, ENGINEER_PASSWORD, "东北", ("server", "storage")),
-    StaffSpec("expert1", Role.EXPERT, STAFF_PASSWORD, "华东", ("storage", "database")),
-    StaffSpec("expert2", Role.EXPERT, STAFF_PASSWORD, "华北", ("network", "security")),
+    StaffSpec(
+        "eng2", Role.ENGINEER, ENGINEER_PASSWORD, "华东", ("network", "security"), team="华东一组"
+    ),
+    StaffSpec(
+        "eng3", Role.ENGINEER, ENGINEER_PASSWORD, "华北", ("server", "database"), team="华北一组"
+    ),
+    StaffSpec(
+        "eng4", Role.ENGINEER, ENGINEER_PASSWORD, "华南", ("network", "storage"), team="华南一组"
+    ),
+    StaffSpec(
+        "eng5", Role.ENGINEER, ENGINEER_PASSWORD, "华中", ("server", "power"), team="华南一组"
+    ),
+    StaffSpec(
+        "eng6", Role.ENGINEER, ENGINEER_PASSWORD, "西南", ("storage", "network"), team="西部一组"
+    ),
+    StaffSpec(
+        "eng7",
+        Role.ENGINEER,
+        ENGINEER_PASSWORD,
+        "西北",
+        ("server", "network", "power"),
+        team="西部一组",
+    ),
+    StaffSpec(
+        "eng8", Role.ENGINEER, ENGINEER_PASSWORD, "东北", ("server", "storage"), team="华北一组"
+    ),
+    StaffSpec(
+        "expert1", Role.EXPERT, STAFF_PASSWORD, "华东", ("storage", "database"), team="华东一组"
+    ),
+    StaffSpec(
+        "expert2", Role.EXPERT, STAFF_PASSWORD, "华北", ("network", "security"), team="华北一组"
+    ),
     StaffSpec("rma1", Role.RMA_ADMIN, STAFF_PASSWORD, "华东"),
     StaffSpec("wh1", Role.WAREHOUSE, STAFF_PASSWORD, "华东"),
     StaffSpec("mgr1", Role.MANAGER, STAFF_PASSWORD, manager_level=ManagerLevel.TECHNICAL),
@@ -362,8 +392,8 @@ def load_staff(demo: Demo) -> None:
             manager_level=spec.manager_level,
             by=None,  # the demo loader is the system
         )
-        if spec.on_call:
-            Engineer.objects.filter(pk=engineer.pk).update(on_call=True)
+        if spec.on_call or spec.team:
+            Engineer.objects.filter(pk=engineer.pk).update(on_call=spec.on_call, team=spec.team)
         engineer.skills.set([skills[code] for code in spec.skills])
         demo.add("staff", 1)
 

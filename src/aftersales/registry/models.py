@@ -367,6 +367,8 @@ class Engineer(TimeStamped):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     region = models.CharField(_("region"), max_length=20, blank=True)
+    # The service team (服务组) reports compare engineers across, e.g. 华东一组.
+    team = models.CharField(_("team"), max_length=40, blank=True, db_index=True)
     skills = models.ManyToManyField(
         Skill, verbose_name=_("skills"), blank=True, related_name="engineers"
     )

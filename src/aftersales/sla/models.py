@@ -258,6 +258,49 @@ class Promise(models.Model):
                 condition=Q(next_check_at__isnull=False),
                 name="sla_promise_next_check_idx",
             ),
+            # reports.dashboard.promise_counts (due in the next hour, missed and not done, RMA
+            # shipments due): promises neither completed nor stopped, every column the tiles
+            # read (the always-null two included) so the count is an index-only scan.
+            models.Index(
+                fields=[
+                    "due_at",
+                    "breached_at",
+                    "paused_at",
+                    "completed_at",
+                    "stopped_at",
+                    "subject_kind",
+                    "target",
+                    "customer_id",
+                    "priority",
+                ],
+                condition=Q(completed_at__isnull=True, stopped_at__isnull=True),
+                name="sla_promise_undone_idx",
+            ),
+            # reports: the compliance trend's missed promises per week and target
+            # (charts._compliance_by_week) and the penalty exposure's breaches of the period
+            # (dashboard.penalty_exposure): index-only scans of the period's breaches.
+            models.Index(
+                fields=[
+                    "breached_at",
+                    "target",
+                    "contract_id",
+                    "subject_kind",
+                    "completed_at",
+                    "stopped_at",
+                ],
+                condition=Q(breached_at__isnull=False),
+                name="sla_promise_breach_cover_idx",
+            ),
+            # reports: promises met within a period per target (charts._compliance_by_week,
+            # kpis.decided_in's "met"): completed on time, never breached.
+            models.Index(
+                fields=["completed_at", "target"],
+                condition=Q(met=True, breached_at__isnull=True),
+                name="sla_promise_met_idx",
+            ),
+            # reports: one customer's promises (the quarterly/yearly summary's compliance,
+            # the portal dashboard, KPIs filtered by customer).
+            models.Index(fields=["customer_id", "target"], name="sla_promise_customer_idx"),
         ]
         permissions = [
             ("view_penalties", _("Can see contract penalties")),

@@ -89,6 +89,16 @@ def kinds() -> tuple[str, ...]:
     return tuple(_KINDS)
 
 
+def any_target_label(target: str) -> str:
+    """A target's name when its kind is not known (a chart over every kind): the first kind
+    that names it, else the code itself."""
+    for kind in _KINDS.values():
+        label = str(kind.target_label(target))
+        if label and label != target:
+            return label
+    return target
+
+
 def subject_labels(pairs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
     """Names of many subjects of any kinds, one call per kind."""
     by_kind: dict[str, list[int]] = {}

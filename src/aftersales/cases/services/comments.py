@@ -55,5 +55,5 @@ def case_reply_with_solution(*, case: Case, by: User, source: Case) -> Activity:
         raise Forbidden(STAFF_ONLY)
     text = (source.resolution or "").strip()
     if not text or source.pk == case.pk:
-        raise Invalid(NO_SOLUTION, field="case")
+        raise Invalid(NO_SOLUTION, field="source")
     return case_comment(case=case, by=by, text=text)
