@@ -217,3 +217,72 @@ def test_the_page_is_forbidden_to_an_engineer_and_hidden_from_a_contact(
     client.force_login(contact_a.user)
     assert client.get(reverse("reports:schedules")).status_code == 404
     assert ReportSchedule.objects.get().is_active
+
+
+# --- changing a schedule --------------------------------------------------------------------
+
+
+def patch(user, path, body):
+    return api_client_for(user).patch(path, body, content_type="application/json")
+
+
+def test_the_api_changes_the_recipients_and_the_format(manager):
+    made = schedules.schedule_create(by=manager, kind="monthly_major", recipients="a@x.cn")
+
+    response = patch(manager, f"{URL}/{made.pk}", {"recipients": ["b@x.cn"], "format": "xlsx"})
+
+    assert response.status_code == 200, response.content
+    assert response.json()["recipients"] == ["b@x.cn"]
+    assert response.json()["format"] == "xlsx"
+
+
+def test_the_api_reactivates_a_schedule(manager):
+    made = schedules.schedule_create(by=manager, kind="monthly_major", recipients="a@x.cn")
+    schedules.schedule_deactivate(schedule=made, by=manager)
+
+    response = patch(manager, f"{URL}/{made.pk}", {"is_active": True})
+
+    assert response.json()["is_active"] is True
+
+
+def test_a_bad_recipient_in_a_change_is_422_and_changes_nothing(manager):
+    made = schedules.schedule_create(by=manager, kind="monthly_major", recipients="a@x.cn")
+
+    response = patch(manager, f"{URL}/{made.pk}", {"recipients": "not an address"})
+
+    assert response.status_code == 422 and field_of(response) == "recipients"
+    assert ReportSchedule.objects.get().recipients == "a@x.cn"
+
+
+def test_an_engineer_may_not_change_a_schedule(manager, engineer):
+    made = schedules.schedule_create(by=manager, kind="monthly_major", recipients="a@x.cn")
+
+    assert patch(engineer, f"{URL}/{made.pk}", {"format": "xlsx"}).status_code == 403
+    assert ReportSchedule.objects.get().format == "pdf"
+
+
+def test_the_page_saves_new_recipients_and_reactivates(client, manager):
+    made = schedules.schedule_create(by=manager, kind="monthly_major", recipients="a@x.cn")
+    schedules.schedule_deactivate(schedule=made, by=manager)
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("reports:schedule_change", args=[made.pk]),
+        {"recipients": "b@x.cn\nc@x.cn", "format": "pdf", "is_active": "on"},
+    )
+
+    saved = ReportSchedule.objects.get()
+    assert response.status_code == 302
+    assert (saved.recipients, saved.is_active) == ("b@x.cn\nc@x.cn", True)
+
+
+def test_the_page_refuses_a_bad_recipient_and_changes_nothing(client, manager):
+    made = schedules.schedule_create(by=manager, kind="monthly_major", recipients="a@x.cn")
+    client.force_login(manager)
+
+    client.post(
+        reverse("reports:schedule_change", args=[made.pk]),
+        {"recipients": "nope", "format": "pdf", "is_active": "on"},
+    )
+
+    assert ReportSchedule.objects.get().recipients == "a@x.cn"

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.lib.phones import normalize_phone
 
@@ -402,7 +403,7 @@ class ImportStatus(models.TextChoices):
     INVALID = "invalid", _("Checked: has bad rows")
     COMMITTING = "committing", _("Importing")
     DONE = "done", _("Imported")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("job", "Failed")
 
 
 def import_upload_to(instance: ImportJob, filename: str) -> str:

@@ -40,6 +40,7 @@ from aftersales.accounts.access import NOT_ALLOWED, can, is_staff_member
 from aftersales.accounts.models import User
 from aftersales.cases.models import OPEN_STATUSES, Priority, Status
 from aftersales.contracts.models import PenaltyRule, PenaltyWaiver, ServiceContract
+from aftersales.core.alongside import alongside
 from aftersales.core.errors import Forbidden, NotFound
 from aftersales.feedback.complaint_access import VIEW as VIEW_COMPLAINTS
 from aftersales.feedback.complaint_selectors import complaints_for_user
@@ -251,7 +252,11 @@ def _engineer_load(f: ReportFilter, counts: OpenCounts) -> Tile:
     ]
     total = sum(counts.by_assignee.values()) if items else 0
     return Tile(
-        "engineer_load", total, _case_link(f, status="open"), items, _unlinked(f, ("customer",))
+        "engineer_load",
+        total,
+        _case_link(f, status="open"),
+        items,
+        _unlinked(f, CASE_LIST_DIMENSIONS),
     )
 
 
@@ -511,11 +516,10 @@ def dashboard_for_user(
     f = filter_for_user(user, parse_filter(raw))
     now = now or timezone.now()
     counts = open_counts(f)
-    return Dashboard(
-        filter=f,
-        tiles=_tiles(user=user, f=f, now=now, counts=counts),
-        charts=dashboard_charts(user=user, f=f, now=now, open_now=counts.total),
-    )
+    # The charts' reads run beside the tiles' on a second connection: half the wall time.
+    charts = alongside(lambda: dashboard_charts(user=user, f=f, now=now, open_now=counts.total))
+    tiles = _tiles(user=user, f=f, now=now, counts=counts)
+    return Dashboard(filter=f, tiles=tiles, charts=charts())
 
 
 def key_tiles_for_user(*, user: Any, now: dt.datetime | None = None) -> list[Tile] | None:

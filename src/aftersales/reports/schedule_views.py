@@ -12,13 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aftersales.accounts.decorators import permission_required
-from aftersales.core.errors import ApplicationError
+from aftersales.core.errors import ApplicationError, Invalid
 from aftersales.core.html_errors import flash_error, form_page
 from aftersales.reports import schedules
 from aftersales.reports.models import ReportFormat, ReportKind
 
 SCHEDULED = _("Report scheduled: it is sent after the next period closes.")
 DEACTIVATED = _("Schedule deactivated: nothing more is sent.")
+CHANGED = _("Schedule saved.")
 
 
 class ScheduleForm(forms.Form):
@@ -79,7 +80,36 @@ def schedule_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:schedules")
 
 
+class ScheduleChangeForm(forms.Form):
+    format = forms.ChoiceField(label=_("Format"), choices=ReportFormat.choices)
+    recipients = forms.CharField(
+        label=_("Recipients"),
+        max_length=schedules.RECIPIENTS_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+
+@permission_required(schedules.SCHEDULE_REPORTS)
+@require_POST
+def schedule_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the recipients, the format and whether it is active (404 for an unknown one)."""
+    form = ScheduleChangeForm(request.POST)
+    try:
+        schedule = schedules.schedule_get_for_user(user=request.user, pk=pk)
+        if not form.is_valid():
+            field, errors = next(iter(form.errors.items()))
+            raise Invalid(errors[0], field=field, loc="form")
+        schedules.schedule_update(schedule=schedule, by=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, CHANGED)
+    return redirect(f"{reverse('reports:schedules')}#schedule-{pk}")
+
+
 urlpatterns: list = [
     path("schedules/", schedule_list, name="schedules"),
     path("schedules/<int:pk>/deactivate/", schedule_deactivate, name="schedule_deactivate"),
+    path("schedules/<int:pk>/change/", schedule_change, name="schedule_change"),
 ]

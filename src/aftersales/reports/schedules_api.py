@@ -42,6 +42,19 @@ class ScheduleIn(Schema):
     )
 
 
+class ScheduleChange(Schema):
+    """Only the fields given change; the report and its subject stay (schedule another one
+    instead). `is_active: true` reactivates: sending starts after the period closed by now."""
+
+    format: str | None = Field(None, max_length=8, description="pdf or xlsx")
+    recipients: (
+        Annotated[str, Field(max_length=schedules.RECIPIENTS_TEXT_MAX)]
+        | Annotated[list[Address], Field(max_length=schedules.MAX_RECIPIENTS * 2)]
+        | None
+    ) = None
+    is_active: bool | None = None
+
+
 class ScheduleOut(Schema):
     id: int
     kind: str
@@ -98,3 +111,14 @@ def schedule_deactivate(request: HttpRequest, pk: int):
     """Stop sending; the schedule and its history stay."""
     schedule = schedules.schedule_get_for_user(user=request.auth, pk=pk)
     return schedule_out(schedules.schedule_deactivate(schedule=schedule, by=request.auth))
+
+
+@router.patch(
+    "/reports/schedules/{pk}", response=ScheduleOut, openapi_extra=documented(403, 404, 422)
+)
+@access(SCHEDULE)
+def schedule_change(request: HttpRequest, pk: int, payload: ScheduleChange):
+    """Change the recipients or the format, or reactivate the schedule."""
+    schedule = schedules.schedule_get_for_user(user=request.auth, pk=pk)
+    changes = payload.model_dump(exclude_none=True)
+    return schedule_out(schedules.schedule_update(schedule=schedule, by=request.auth, **changes))

@@ -161,7 +161,10 @@ def weekly_document(report: WeeklyReport) -> Document:
     )
     meta = [
         (_("Engineer"), f"{name} ({engineer.get_username()})"),
-        (_("Week"), f"{period.key}: {period.start.isoformat()} – {period.end.isoformat()}"),
+        (
+            pgettext("period", "Week"),
+            f"{period.key}: {period.start.isoformat()} – {period.end.isoformat()}",
+        ),
         (_("Cases handled"), str(len(report.cases))),
         (_("Cases assigned"), str(report.assigned)),
         (_("Cases resolved"), str(report.resolved)),
