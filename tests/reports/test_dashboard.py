@@ -448,3 +448,12 @@ def test_the_compact_dashboard_comes_first_on_a_managers_home(manager, world, cl
 def test_an_engineer_does_not_see_the_compact_dashboard(engineer, client):
     client.force_login(engineer)
     assert 'id="service-dashboard"' not in client.get(reverse("home")).content.decode()
+
+
+def test_the_open_complaints_tile_opens_the_list_of_exactly_its_complaints(manager, world, client):
+    tile = tiles_of(manager)["complaints_open"]
+    client.force_login(manager)
+    shown = client.get(tile.url).context["page"].object_list
+    expected = Complaint.objects.exclude(status="closed")
+    assert sorted(c.number for c in shown) == sorted(expected.values_list("number", flat=True))
+    assert len(shown) == tile.count

@@ -20,7 +20,7 @@ from aftersales.core import timeline
 from aftersales.core.errors import NotFound
 from aftersales.feedback import complaint_access as access
 from aftersales.feedback import complaint_promises as promises
-from aftersales.feedback.models import Complaint
+from aftersales.feedback.models import COMPLAINT_OPEN_STATUSES, Complaint
 
 NOT_FOUND = _("Not found.")
 ANONYMOUS = _("Anonymous")
@@ -56,7 +56,9 @@ def complaint_list(*, user: Any, filters: ComplaintFilters) -> QuerySet[Complain
     """Complaints, the next due promise first (then the newest); `q` matches the number, the
     customer and the complaint's text, never the complainant (anonymity)."""
     qs = complaints_for_user(user).select_related("customer")
-    if filters.status:
+    if filters.status == "open":
+        qs = qs.filter(status__in=COMPLAINT_OPEN_STATUSES)
+    elif filters.status:
         qs = qs.filter(status=filters.status)
     if filters.customer:
         qs = qs.filter(customer__code=filters.customer)

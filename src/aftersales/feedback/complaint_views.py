@@ -45,7 +45,7 @@ class ComplaintFilter(ListFilter):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All statuses"))] + ComplaintStatus.choices,
+        choices=[("", _("All statuses")), ("open", _("All open"))] + ComplaintStatus.choices,
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     inactive = None

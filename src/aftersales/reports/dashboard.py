@@ -362,7 +362,7 @@ def _complaints_open(user: Any, f: ReportFilter) -> Tile | None:
     return Tile(
         "complaints_open",
         sum(i.count for i in items),
-        _link("complaints:list"),
+        _link("complaints:list", status="open"),
         items,
         _unlinked(f, ()),
     )
