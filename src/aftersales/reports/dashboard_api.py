@@ -9,22 +9,9 @@ from aftersales.accounts.endpoint_access import access, staff_perm
 from aftersales.core.openapi import documented
 from aftersales.reports import dashboard
 from aftersales.reports.filters import VIEW_REPORTS
+from aftersales.reports.schemas import FilterParams
 
 router = Router(tags=["reports"])
-
-
-class DashboardParams(Schema):
-    """The report filter (reports.filters.parse_filter checks every value; 422 names it)."""
-
-    date_from: str = Field("", alias="from", description="First day, YYYY-MM-DD (default: to−29)")
-    date_to: str = Field("", alias="to", description="Last day, inclusive (default: today)")
-    customer: str = Field("", description="Customer code")
-    contract: str = Field("", description="Contract number")
-    region: str = Field("", description="The customer's region, e.g. 华东")
-    team: str = Field("", description="The assignee's team")
-    engineer: str = Field("", description="The assignee's username")
-    product: str = Field("", description="Product model name or product line")
-    priority: str = Field("", description="P1..P4")
 
 
 class FilterOut(Schema):
@@ -96,7 +83,7 @@ def _tile(tile: dashboard.Tile) -> dict:
 
 @router.get("/reports/dashboard", response=DashboardOut, openapi_extra=documented(403, 404, 422))
 @access(staff_perm(VIEW_REPORTS))
-def dashboard_json(request: HttpRequest, params: Query[DashboardParams]):
+def dashboard_json(request: HttpRequest, params: Query[FilterParams]):
     """The dashboard's tiles (now, under the filter's dimensions; penalties: breaches of the
     period) and chart series (over the period). 403 without reports.view_reports; 422 names
     the filter field at fault."""

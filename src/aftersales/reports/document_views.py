@@ -20,7 +20,7 @@ from aftersales.core.errors import ApplicationError, Invalid
 from aftersales.registry.models import Customer, Engineer
 from aftersales.reports.major import major_report_file
 from aftersales.reports.quarterly import QUARTERLY, VIEW_REPORTS, YEARLY, customer_report_file
-from aftersales.reports.rendering import content_disposition
+from aftersales.reports.rendering import file_response
 from aftersales.reports.weekly import weekly_report_file
 
 WEEKLY, MAJOR = "weekly", "major"
@@ -92,9 +92,7 @@ def documents_page(request: HttpRequest) -> HttpResponse:
             error, status = str(exc.message), exc.status_code
             field = getattr(exc, "field", "") or ""
         else:
-            response = HttpResponse(content, content_type=content_type)
-            response["Content-Disposition"] = content_disposition(filename)
-            return response
+            return file_response(content, content_type, filename)
     context = {
         "values": values,
         "reports": REPORTS if reader else [r for r in REPORTS if r[0] == WEEKLY],

@@ -7,13 +7,14 @@ nothing, not even whether the period was well formed.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Router
 
 from aftersales.accounts.endpoint_access import STAFF, access, scoped, staff_perm
 from aftersales.core.openapi import documented
 from aftersales.reports.major import major_report_file
 from aftersales.reports.quarterly import QUARTERLY, VIEW_REPORTS, YEARLY, customer_report_file
+from aftersales.reports.rendering import file_response
 from aftersales.reports.weekly import weekly_report_file
 
 router = Router(tags=["reports"])
@@ -22,12 +23,6 @@ CUSTOMER_REPORT = scoped(VIEW_REPORTS)
 MAJOR_REPORT = staff_perm(VIEW_REPORTS)
 # The engineer themselves, or staff with reports.view_reports (weekly.engineer_for_report).
 WEEKLY_REPORT = STAFF
-
-
-def file_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @router.get(

@@ -15,23 +15,9 @@ from aftersales.core.openapi import documented
 from aftersales.reports.appraisal import Appraisal, Row, appraisal_for_user
 from aftersales.reports.filters import VIEW_REPORTS
 from aftersales.reports.kpis import Compliance, Kpis, Ratio, Spread, kpis_for_user
+from aftersales.reports.schemas import FilterParams
 
 router = Router(tags=["reports"])
-
-
-class KpiParams(Schema):
-    """The period (local dates, `to` inclusive; default the last 30 days) and the dimensions.
-    Values are checked by reports.filters.parse_filter (422 naming the field)."""
-
-    from_: str = Field("", alias="from", description="YYYY-MM-DD")
-    to: str = Field("", description="YYYY-MM-DD, inclusive")
-    customer: str = ""
-    contract: str = ""
-    region: str = ""
-    team: str = ""
-    engineer: str = Field("", description="username")
-    product: str = Field("", description="product model name or product line")
-    priority: str = Field("", description="P1..P4")
 
 
 class AppraisalParams(Schema):
@@ -140,7 +126,7 @@ def appraisal_payload(a: Appraisal) -> dict[str, Any]:
 
 @router.get("/reports/kpis", openapi_extra=documented(403, 422))
 @access(scoped(VIEW_REPORTS))
-def report_kpis(request: HttpRequest, params: Query[KpiParams]):
+def report_kpis(request: HttpRequest, params: Query[FilterParams]):
     """Every KPI of docs/kpis.md for the period and dimensions. A customer's contact gets
     their own organisation's figures; staff need reports.view_reports unless engineer is
     themselves. Penalties (CNY strings) are null for anyone without sla.view_penalties."""

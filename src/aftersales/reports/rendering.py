@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -170,5 +171,8 @@ def safe_filename(stem: str) -> str:
     return _FILENAME_UNSAFE.sub("-", stem).strip("-") or "report"
 
 
-def content_disposition(filename: str) -> str:
-    return f'attachment; filename="{filename}"'
+def file_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A report as a download (the filename is already ASCII-safe: see safe_filename)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -12,20 +12,14 @@ from aftersales.accounts.endpoint_access import STAFF, access
 from aftersales.core.openapi import documented
 from aftersales.reports import risk
 from aftersales.reports.filters import parse_filter
+from aftersales.reports.schemas import DimensionParams
 
 router = Router(tags=["reports"])
 
 
-class AtRiskParams(Schema):
+class AtRiskParams(DimensionParams):
     limit: int = Field(risk.DEFAULT_LIMIT, ge=1, le=risk.MAX_LIMIT)
     min: float = Field(0.0, ge=0, le=1, description="Smallest probability listed, 0–1")
-    customer: str = Field("", description="Customer code")
-    contract: str = Field("", description="Contract number")
-    region: str = Field("", description="The customer's region")
-    team: str = Field("", description="The assignee's team")
-    engineer: str = Field("", description="The assignee's username")
-    product: str = Field("", description="Product model name or product line")
-    priority: str = Field("", description="P1..P4")
 
 
 class AtRiskItemOut(Schema):
